@@ -1,0 +1,116 @@
+"""Word's plain-text export (.txt) → document model.
+
+What Word writes, and how it is read back:
+- a table cell is a line that starts with a TAB; a cell merged downward is an
+  empty TAB line; a line without a TAB right after a cell continues that cell
+  (a second paragraph or a soft break inside it);
+- rows are separated by one blank line; the table ends at the next line that
+  is neither a cell nor a continuation, i.e. a heading or paragraph;
+- a heading carries its TC field code after its visible text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from extract.fields import split_tc
+from extract.model import Cell, Document, Heading, Paragraph, ReadError, Table
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> str:
+    """Bytes → text: a BOM decides; otherwise strict UTF-8, otherwise the detector."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ReadError(f"starts with a {encoding} byte-order mark but is not {encoding}: {exc.reason}") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise ReadError("not text in any encoding Word writes (binary data?)")
+    encoding = best.encoding
+    # GBK and GB2312 guesses are read as GB18030, their superset.
+    if encoding.replace("_", "").lower() in {"gbk", "gb2312", "cp936", "hz"}:
+        encoding = "gb18030"
+    return data.decode(encoding, errors="strict")
+
+
+def read_text(path: Path) -> Document:
+    data = path.read_bytes()
+    if not data.strip(b"\x00\r\n\t \xef\xbb\xbf\xff\xfe"):
+        raise ReadError("the file is empty")
+    text = decode(data)
+    if "\x00" in text:
+        raise ReadError("text holds NUL characters: not a text export")
+    return parse_text(text)
+
+
+def parse_text(text: str) -> Document:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").split("\n")
+    builder = _Builder()
+    for line in lines:
+        builder.feed(line)
+    return builder.finish()
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.blocks: list = []
+        self.table: Table | None = None
+        self.row: list[Cell] = []
+        self.cell: Cell | None = None  # the cell a non-TAB line would continue
+
+    def feed(self, line: str) -> None:
+        if line.startswith("\t"):
+            self._cell(line[1:])
+        elif not line.strip():
+            self._end_row()
+        elif self.cell is not None:
+            self.cell.text += "\n" + line
+        else:
+            self._end_table()
+            self._text_line(line)
+
+    def _cell(self, text: str) -> None:
+        if self.table is None:
+            self.table = Table(index=sum(isinstance(b, Table) for b in self.blocks) + 1)
+            self.blocks.append(self.table)
+        row = self.table.n_rows
+        self.cell = Cell(text=text, row=row, col=len(self.row))
+        self.row.append(self.cell)
+
+    def _end_row(self) -> None:
+        self.cell = None
+        if self.table is None or not self.row:
+            return
+        self.table.cells.extend(self.row)
+        self.table.n_rows += 1
+        self.table.n_cols = max(self.table.n_cols, len(self.row))
+        self.row = []
+
+    def _end_table(self) -> None:
+        self._end_row()
+        self.table = None
+
+    def _text_line(self, line: str) -> None:
+        visible, entry = split_tc(line)
+        if entry is not None:
+            self.blocks.append(Heading(text=visible.strip(), level=entry.level, tc=entry))
+        else:
+            self.blocks.append(Paragraph(text=line))
+
+    def finish(self) -> Document:
+        self._end_table()
+        return Document(blocks=self.blocks, format="txt")

@@ -1,0 +1,1 @@
+"""jixiao: budget performance-goal reports → canonical JSON, CSV and Parquet."""
