@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
-from extract.sniff import TEXT, sniff
+from extract.sniff import TEXT, UNKNOWN, sniff
 from extract.text import read_text
 
 __all__ = ["Cell", "Document", "Heading", "Paragraph", "ReadError", "Table", "TCEntry", "read_document", "sniff"]
@@ -19,8 +19,10 @@ def read_document(path: Path) -> Document:
     kind = sniff(path)
     if kind == TEXT:
         document = read_text(path)
+    elif kind == UNKNOWN:
+        raise ReadError("not text, Word or PDF: unrecognised binary data")
     else:
-        raise ReadError(f"not a supported document (detected {kind!r} from its bytes)")
+        raise ReadError(f"not a supported document (its bytes are {kind})")
     document.format = reported_format(path, kind)
     return document
 
