@@ -598,10 +598,12 @@ def pdf_pages(report: Report, pdf_path: Path) -> tuple[int, dict[tuple[int, int]
 
     stream = ""
     page_at: list[int] = []
+    page_text: list[str] = []
     with pdfplumber.open(pdf_path) as pdf:
         count = len(pdf.pages)
         for number, page in enumerate(pdf.pages, 1):
             text = "".join((page.extract_text() or "").split())
+            page_text.append(text)
             stream += text
             page_at += [number] * len(text)
     problems = []
@@ -624,8 +626,13 @@ def pdf_pages(report: Report, pdf_path: Path) -> tuple[int, dict[tuple[int, int]
                 page_of[(pi, j)] = None
                 problems.append(f"{pdf_path.name}: table {pi + 1} row {9 + j}: description not found")
                 continue
-            page_of[(pi, j)] = page_at[hit]
+            page = page_at[hit]
+            page_of[(pi, j)] = page
             cursor = hit + len(key)
+            # sanity: the row's value and the start of its level3 are on that page too
+            for probe in ("".join(item.value_raw.split())[:3], "".join(item.level3.split())[:4]):
+                if probe not in page_text[page - 1]:
+                    problems.append(f"{pdf_path.name}: table {pi + 1} row {9 + j}: {probe!r} not on page {page}")
     return count, page_of, problems
 
 

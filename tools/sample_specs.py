@@ -138,7 +138,7 @@ class Project:
 @dataclass
 class Report:
     name: str  # file stem under samples/hebei/
-    encoding: str  # "utf-8", "gb18030" or "utf-16" (LE with BOM)
+    encoding: str  # "utf-8", "utf-8-sig" (with BOM), "gb18030" or "utf-16" (LE with BOM)
     newline: str  # "\n" or "\r\n"
     dept_code: str
     dept_name: str
@@ -1022,4 +1022,81 @@ def _report_d() -> Report:
 
 REPORT_D = _report_d()
 
-REPORTS: list[Report] = [REPORT_A, REPORT_B, REPORT_C, REPORT_D]
+
+# ---------------------------------------------------------------------------
+# Report E: 2023, UTF-8 with BOM / CRLF, a single project with 3 indicators
+# ---------------------------------------------------------------------------
+
+_B_E = "《河北省医疗保障局 河北省财政厅关于做好城乡医疗救助工作的通知》"
+
+REPORT_E = Report(
+    name="yibao_2023",
+    encoding="utf-8-sig",
+    newline="\r\n",
+    dept_code="731001",
+    dept_name="阜城县医疗保障局",
+    year=2023,
+    intro="2023年收支预算内，确保完成以下整体目标：",
+    goal_style="arabic",
+    overall_goals=[
+        "落实医疗保障待遇政策，确保参保群众按规定享受基本医疗保险、大病保险和医疗救助待遇。",
+        "加强医保基金监管，严厉打击欺诈骗保行为，确保基金安全平稳运行。",
+        "深化医保支付方式改革，提升医保经办服务便民化水平。",
+    ],
+    overall_layout=[3],
+    sub_goals=[
+        "医疗救助：对符合条件的困难群众参保给予资助，住院费用按规定比例救助。",
+        "基金监管：开展定点医药机构全覆盖检查，追回违规基金。",
+    ],
+    sub_layout=[1, 1],
+    measures=[
+        (
+            "强化责任落实。",
+            "主要领导负总责，分管领导具体抓，明确各股室工作职责，把绩效目标分解到岗、落实到人。",
+        ),
+        (
+            "规范资金拨付。",
+            "医疗救助资金实行专户管理、封闭运行，严格按照救助对象审核结果拨付，做到账实相符、账账相符。",
+        ),
+    ],
+    merge_level2=True,
+    projects=[
+        Project(
+            code="731-0215-YBJ-1C8F",
+            name="城乡居民医疗救助",
+            total=amt(500),
+            fiscal=amt(420),
+            other=amt(80),
+            purpose="对特困人员、低保对象、返贫致贫人口等困难群众参加城乡居民基本医疗保险的个人缴费部分给予资助，"
+            "对其经基本医疗保险、大病保险报销后个人负担的政策范围内住院费用按规定比例给予救助。",
+            periods=Q4,
+            pcts=("30.00", "55.00", "80.00", "100.00"),
+            goals=[
+                "困难群众参保资助和住院救助政策落实到位，应救尽救。",
+            ],
+            indicators=[
+                ind(
+                    "产出指标",
+                    "数量指标",
+                    "资助参保覆盖率",
+                    "获得参保资助的困难群众占应资助人数的比例",
+                    "95%以上",
+                    _B_E,
+                ),
+                ind(
+                    "效果指标", "社会效益指标", "困难群众医疗负担", "困难群众个人医疗费用负担减轻情况", "有效提升", _B_E
+                ),
+                ind(
+                    "满意度指标",
+                    "服务对象满意度指标",
+                    "救助对象满意度",
+                    "救助对象对医疗救助工作的满意程度",
+                    "≥90%",
+                    _B_E,
+                ),
+            ],
+        ),
+    ],
+)
+
+REPORTS: list[Report] = [REPORT_A, REPORT_B, REPORT_C, REPORT_D, REPORT_E]
