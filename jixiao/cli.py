@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from jixiao import __version__
-from jixiao.batch import run
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+SHOW_FAILURES = 20  # failures listed on stderr; the manifest has them all
+
+EPILOG = """\
+Re-running into the same OUT skips inputs whose bytes (SHA-256) this jixiao
+version converted already (--force converts them again); a run killed at any
+moment leaves only complete files, and the next one finishes the rest.
+
+Exit status: 0 when every input converted (warnings and skipped included),
+1 when any input failed, 2 on a usage error (bad option, missing input,
+OUT in use by another run)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,24 +29,122 @@ def main(argv: list[str] | None = None) -> int:
     extract = commands.add_parser(
         "extract",
         help="convert report files or folders",
-        epilog="Exit status: 0 when every input converted (warnings included), 1 when any failed, 2 on usage errors.",
+        description="Convert report files, or folders of them (recursively), into OUT.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     extract.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="report files or folders (recursive)")
     extract.add_argument("-o", "--out", type=Path, required=True, help="output folder")
-    extract.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    extract.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in folders, take only files whose name or relative path matches (repeatable)",
+    )
+    extract.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in folders, leave out files whose name or relative path matches (repeatable)",
+    )
+    extract.add_argument("--workers", type=_positive(int), default=None, help="worker processes (default: all cores)")
+    extract.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=120.0,
+        metavar="SECONDS",
+        help="per file; a file taking longer fails and its worker is killed (default: 120)",
+    )
+    extract.add_argument(
+        "--max-tasks-per-worker",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="replace each worker after N files, 0: never (default: 1000)",
+    )
+    extract.add_argument(
+        "--memory-limit",
+        type=_positive(int),
+        default=None,
+        metavar="MB",
+        help="address-space limit per worker; a file needing more fails",
+    )
+    extract.add_argument("--force", action="store_true", help="convert again inputs an earlier run into OUT converted")
+    extract.add_argument(
+        "--duckdb",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the tables, with primary keys, into this DuckDB database",
+    )
+    extract.add_argument(
+        "--engine", choices=["local", "dask"], default="local", help="local process pool (default) or a Dask cluster"
+    )
+    extract.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="dask: scheduler address, e.g. tcp://HOST:8786 (default: start a LocalCluster)",
+    )
+    extract.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress and no summary; failures still go to stderr"
+    )
     args = parser.parse_args(argv)
 
     missing = [str(p) for p in args.inputs if not p.exists()]
     if missing:
         parser.error(f"no such file or folder: {', '.join(missing)}")
-    manifest = run(args.inputs, args.out, workers=args.workers)
-    counts = manifest["status"].value_counts().to_dict()
-    summary = ", ".join(f"{counts[s]} {s}" for s in ("ok", "warnings", "failed", "skipped") if s in counts)
-    print(f"jixiao: {len(manifest)} files: {summary or 'nothing to do'}")
-    for error in manifest.loc[manifest["status"] == "failed", "error"]:
+    if args.scheduler and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
+
+    from jixiao.batch import BatchError, BatchOptions, run
+    from jixiao.progress import Progress, summary
+
+    options = BatchOptions(
+        engine=args.engine,
+        workers=args.workers,
+        timeout=args.timeout,
+        max_tasks_per_worker=args.max_tasks_per_worker,
+        memory_limit_mb=args.memory_limit,
+        scheduler=args.scheduler,
+        include=tuple(args.include),
+        exclude=tuple(args.exclude),
+        force=args.force,
+        duckdb=args.duckdb,
+    )
+    progress = Progress(quiet=args.quiet)
+    started = time.monotonic()
+    try:
+        manifest = run(args.inputs, args.out, options, progress)
+    except BatchError as exc:
+        print(f"jixiao: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        progress.close()
+    failures = manifest.loc[manifest["status"] == "failed", "error"]
+    for error in failures.head(SHOW_FAILURES):
         print(f"  failed: {error}", file=sys.stderr)
-    print(f"results: {args.out / 'json'}, tables in {args.out / 'tables'}, manifest {args.out / 'manifest.csv'}")
-    return EXIT_FAILED if counts.get("failed") else EXIT_OK
+    if len(failures) > SHOW_FAILURES:
+        print(f"  … and {len(failures) - SHOW_FAILURES} more failed: see {args.out / 'manifest.csv'}", file=sys.stderr)
+    if not args.quiet:
+        print(f"jixiao: {summary(manifest, time.monotonic() - started)}")
+        print(f"  reports: {args.out / 'json'}   manifest: {args.out / 'manifest.csv'}")
+        print(f"  tables: {args.out / 'tables'}   by fiscal year: {args.out / 'warehouse'}", end="")
+        print(f"   DuckDB: {args.duckdb}" if args.duckdb else "")
+    return EXIT_FAILED if len(failures) else EXIT_OK
+
+
+def _positive(kind: type) -> type:
+    def parse(text: str):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0: {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
 
 
 if __name__ == "__main__":

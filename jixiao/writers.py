@@ -5,25 +5,39 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
 from normalize.records import Report
 
+TEMP_SUFFIX = ".part"
 
-def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    """Call write(temp_path), then move the finished file onto target in one step."""
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temp path beside target to write into; moved onto target in one step when the block succeeds.
+
+    Temps are hidden files ending in TEMP_SUFFIX, so a run killed midway leaves
+    only those behind, and the next run into the same folder removes them.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
     os.close(handle)
     temp_path = Path(temp)
     try:
-        write(temp_path)
+        yield temp_path
         os.replace(temp_path, target)
     finally:
         temp_path.unlink(missing_ok=True)
+
+
+def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
+    """Call write(temp_path), then move the finished file onto target in one step."""
+    with atomic_path(target) as temp:
+        write(temp)
 
 
 def report_json(report: Report) -> str:

@@ -1,0 +1,250 @@
+"""Engines: run `jixiao.batch.convert_one` over many jobs, each file in a worker that can be killed.
+
+`concurrent.futures` cannot stop a running task, so both engines convert in
+`Sandbox` processes (jixiao/worker.py): a worker that takes longer than the
+per-file timeout, crashes or runs out of memory is killed with its process
+group and replaced; that file becomes a failed row and the batch goes on.
+
+- local: a pool of sandboxes fed one job at a time by this process.
+- dask: one task per file on a Dask cluster; each task hands its file to a
+  sandbox that lives in the Dask worker (one per worker thread), so the same
+  timeout holds there, and a Dask worker never dies of a bad file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import asdict
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from jixiao.batch import SOFFICE_KINDS, BatchOptions, Job, failed_row
+from jixiao.worker import READY
+
+STARTUP_LIMIT = 60.0  # seconds for a new worker to import its libraries
+
+
+class Sandbox:
+    """One worker process, in a session of its own, converting one file at a time."""
+
+    def __init__(self, out_dir: Path, options: BatchOptions):
+        self.out_dir, self.options = Path(out_dir), options
+        self.process: subprocess.Popen | None = None
+        self.job: Job | None = None
+        self.ready = False
+        self.tasks = 0
+        self.clock = 0.0  # when the current wait began: the spawn until ready, then the job's start
+        self._received = b""
+
+    def fileno(self) -> int:
+        return self.process.stdout.fileno()
+
+    @property
+    def deadline(self) -> float:
+        return self.clock + (self.options.timeout if self.ready else STARTUP_LIMIT)
+
+    def send(self, job: Job) -> None:
+        """Start converting job, in a fresh worker when the last one died or did its share."""
+        max_tasks = self.options.max_tasks_per_worker
+        if self.process is None or self.process.poll() is not None or (max_tasks and self.tasks >= max_tasks):
+            self.stop()
+            self._spawn()
+        self.job = job
+        if self.ready:
+            self.clock = time.monotonic()
+        try:
+            self.process.stdin.write(json.dumps(asdict(job)).encode() + b"\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            pass  # it died: read() sees the end of its output and says how
+
+    def read(self) -> dict | None:
+        """Take what the worker wrote (call when it is readable): the job's row once complete, else None."""
+        chunk = os.read(self.fileno(), 1 << 16)
+        if not chunk:
+            return self._ended(_exit_reason(self.process.wait()))
+        self._received += chunk
+        row = None
+        while b"\n" in self._received:
+            line, self._received = self._received.split(b"\n", 1)
+            message = json.loads(line)
+            if message == READY:
+                self.ready, self.clock = True, time.monotonic()
+            else:
+                row, self.job = message, None
+                self.tasks += 1
+        return row
+
+    def expire(self) -> dict:
+        """The job's failed row after its deadline passed; the worker is killed."""
+        if self.ready:
+            return self._ended(f"took longer than {self.options.timeout:g} s")
+        return self._ended(f"the worker did not start within {STARTUP_LIMIT:g} s")
+
+    def run(self, job: Job) -> dict:
+        """Convert one file and wait for its row, within the timeout."""
+        self.send(job)
+        while True:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0 or not wait([self], remaining):
+                return self.expire()
+            row = self.read()
+            if row is not None:
+                return row
+
+    def stop(self) -> None:
+        """Kill the worker and everything it started (its process group)."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        self.process.stdin.close()
+        self.process.stdout.close()
+        self.process, self.job, self.ready, self.tasks, self._received = None, None, False, 0, b""
+
+    def _spawn(self) -> None:
+        command = [sys.executable, "-m", "jixiao.worker", str(self.out_dir), str(os.getpid())]
+        command.append(str(self.options.memory_limit_mb or 0))
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
+        self.clock = time.monotonic()
+
+    def _ended(self, reason: str) -> dict:
+        row = failed_row(self.job, reason)
+        self.stop()
+        return row
+
+
+def _exit_reason(returncode: int) -> str:
+    if returncode == -signal.SIGKILL:
+        return "the worker was killed (SIGKILL: out of memory?)"
+    if returncode < 0:
+        return f"the worker crashed ({signal.Signals(-returncode).name})"
+    return f"the worker exited with status {returncode} while converting it"
+
+
+def worker_count(options: BatchOptions) -> int:
+    return options.workers or os.cpu_count() or 1
+
+
+def run_local(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Callable[[dict], None]) -> None:
+    """Convert jobs in a pool of sandboxes on this machine, passing each row to record as it arrives."""
+    pending = deque(jobs)
+    sandboxes = [Sandbox(out_dir, options) for _ in range(min(worker_count(options), len(jobs)))]
+    busy = list(sandboxes)
+
+    def finish(sandbox: Sandbox, row: dict) -> None:
+        record(row)
+        if pending:
+            sandbox.send(pending.popleft())
+        else:
+            busy.remove(sandbox)
+
+    try:
+        for sandbox in sandboxes:
+            sandbox.send(pending.popleft())
+        while busy:
+            for sandbox in wait(busy, max(0.0, min(s.deadline for s in busy) - time.monotonic())):
+                row = sandbox.read()
+                if row is not None:
+                    finish(sandbox, row)
+            now = time.monotonic()
+            for sandbox in [s for s in busy if s.deadline <= now]:
+                finish(sandbox, sandbox.expire())
+    finally:
+        for sandbox in sandboxes:
+            sandbox.stop()
+
+
+_sandboxes: dict[int, Sandbox] = {}  # in a Dask worker process: one sandbox per worker thread
+_sandboxes_lock = threading.Lock()
+
+
+def convert_in_sandbox(job: Job, out_dir: str, options: BatchOptions) -> dict:
+    """A Dask task: convert one file in this worker thread's sandbox; return only its manifest row."""
+    with _sandboxes_lock:
+        sandbox = _sandboxes.get(threading.get_ident())
+        if sandbox is None or sandbox.out_dir != Path(out_dir) or sandbox.options != options:
+            if sandbox is not None:
+                sandbox.stop()
+            sandbox = _sandboxes[threading.get_ident()] = Sandbox(Path(out_dir), options)
+    return sandbox.run(job)
+
+
+def stop_sandboxes() -> None:
+    """Run on every Dask worker at the end of a batch: no idle sandbox outlives it."""
+    with _sandboxes_lock:
+        for sandbox in _sandboxes.values():
+            sandbox.stop()
+        _sandboxes.clear()
+
+
+def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Callable[[dict], None]) -> None:
+    """Convert jobs on a Dask cluster (options.scheduler) or on a LocalCluster started for this run.
+
+    The output folder must be the same path on every worker (a shared file system).
+    """
+    import logging
+
+    from distributed import Client, KilledWorker, LocalCluster, as_completed
+
+    if not jobs:
+        return
+    with ExitStack() as stack:
+        if options.scheduler:
+            client = stack.enter_context(Client(options.scheduler))
+        else:
+            cluster = LocalCluster(
+                n_workers=worker_count(options),
+                threads_per_worker=1,
+                processes=True,
+                resources={"soffice": 1},
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            stack.enter_context(cluster)
+            client = stack.enter_context(Client(cluster))
+        workers = client.scheduler_info()["workers"].values()
+        # Without a worker that declares the resource a constrained task would wait forever.
+        soffice_declared = any("soffice" in w.get("resources", {}) for w in workers)
+        futures = {
+            client.submit(
+                convert_in_sandbox,
+                job,
+                str(Path(out_dir).resolve()),
+                options,
+                pure=False,
+                retries=0,
+                resources={"soffice": 1} if soffice_declared and job.kind in SOFFICE_KINDS else None,
+            ): job
+            for job in jobs
+        }
+        try:
+            for future in as_completed(futures):
+                job = futures.pop(future)
+                try:
+                    row = future.result()
+                except KilledWorker:
+                    row = failed_row(job, "the Dask worker converting it died")
+                except Exception as exc:  # noqa: BLE001 — one task's failure is one failed row
+                    row = failed_row(job, f"the Dask task failed ({type(exc).__name__}: {exc})")
+                record(row)
+        finally:
+            client.run(stop_sandboxes)
+
+
+ENGINES: dict[str, Callable[[list[Job], Path, BatchOptions, Callable[[dict], None]], None]] = {
+    "local": run_local,
+    "dask": run_dask,
+}

@@ -1,0 +1,178 @@
+"""The batch's tables, built streaming from the per-report JSON so memory does not grow with the batch.
+
+- `OUT/tables/<name>.csv|.parquet`: each table over the whole batch, flat.
+- `OUT/warehouse/<name>/fiscal_year=<year>/part-*.parquet`: the same rows as a
+  Parquet dataset partitioned by the report's fiscal year (joined from
+  `reports` by report_id; a report without one is under the Hive default
+  partition).
+- optionally a DuckDB database holding the tables with primary keys.  The
+  same bytes under two paths are one report_id: the flat tables hold both
+  copies (one per input), the database holds the report once (its first path).
+
+Every file is built under a temp name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from jixiao.writers import TEMP_SUFFIX, atomic_path
+from normalize.records import TABLE_COLUMNS, Report, typed_frame
+
+FLUSH_ROWS = 50_000  # rows of one table held before they are written out
+
+# DuckDB primary keys.  Key columns cannot be null, so department-scope rows
+# (no project) are stored with project_seq 0 — projects count from 1 — and
+# project goals (which stand under no section) with section ''.
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "reports": ("report_id",),
+    "projects": ("report_id", "project_seq"),
+    "spending_plan": ("report_id", "project_seq", "seq"),
+    "goals": ("report_id", "scope", "project_seq", "section", "seq"),
+    "measures": ("report_id", "seq"),
+    "tasks": ("report_id", "seq"),
+    "indicators": ("report_id", "scope", "project_seq", "seq"),
+    "warnings": ("report_id", "seq"),
+}
+_KEY_FILL = {"project_seq": "0", "section": "''"}
+_DUCKDB_TYPES = {"string": "VARCHAR", "Int64": "BIGINT", "Float64": "DOUBLE"}
+
+
+def write_warehouse(manifest: pd.DataFrame, out_dir: Path, duckdb_path: Path | None = None) -> None:
+    """Tables of every report the manifest lists as converted or skipped (each JSON once)."""
+    outputs = manifest.loc[manifest["status"].isin(["ok", "warnings", "skipped"]), "output"].dropna().unique()
+    write_tables([out_dir / output for output in outputs], out_dir / "tables")
+    write_partitioned(out_dir / "tables", out_dir / "warehouse")
+    if duckdb_path:
+        write_duckdb(out_dir / "tables", Path(duckdb_path))
+
+
+def table_schema(name: str) -> pa.Schema:
+    return pa.Schema.from_pandas(typed_frame(name, []), preserve_index=False)
+
+
+def write_tables(report_files: list[Path], tables_dir: Path) -> None:
+    """tables_dir/<name>.csv and .parquet for every table, appending report by report."""
+    schemas = {name: table_schema(name) for name in TABLE_COLUMNS}
+    buffered: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_COLUMNS}
+    with ExitStack() as stack:
+        parquet, csv = {}, {}
+        for name in TABLE_COLUMNS:
+            parquet[name] = pq.ParquetWriter(
+                stack.enter_context(atomic_path(tables_dir / f"{name}.parquet")), schemas[name]
+            )
+            stack.callback(parquet[name].close)  # closed before the rename (callbacks run last-in first-out)
+            csv[name] = stack.enter_context(
+                open(stack.enter_context(atomic_path(tables_dir / f"{name}.csv")), "w", encoding="utf-8", newline="")
+            )
+            typed_frame(name, []).to_csv(csv[name], index=False)
+
+        def flush(name: str) -> None:
+            frame = pd.concat(buffered[name], ignore_index=True).astype(TABLE_COLUMNS[name])
+            buffered[name].clear()
+            parquet[name].write_table(pa.Table.from_pandas(frame, schema=schemas[name], preserve_index=False))
+            frame.to_csv(csv[name], index=False, header=False)
+
+        held = dict.fromkeys(TABLE_COLUMNS, 0)
+        for path in report_files:
+            report = Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            for name, frame in report.to_frames().items():
+                if len(frame):
+                    buffered[name].append(frame)
+                    held[name] += len(frame)
+                if held[name] >= FLUSH_ROWS:
+                    flush(name)
+                    held[name] = 0
+        for name in TABLE_COLUMNS:
+            if buffered[name]:
+                flush(name)
+
+
+def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
+    """warehouse_dir/<name>/fiscal_year=<year>/part-*.parquet from the flat tables, batch by batch."""
+    reports = pq.read_table(tables_dir / "reports.parquet", columns=["report_id", "fiscal_year"]).combine_chunks()
+    partitioning = ds.partitioning(pa.schema([pa.field("fiscal_year", pa.int64())]), flavor="hive")
+    building = Path(tempfile.mkdtemp(dir=warehouse_dir.parent, prefix=f".{warehouse_dir.name}.", suffix=TEMP_SUFFIX))
+    try:
+        for name in TABLE_COLUMNS:
+            source = pq.ParquetFile(tables_dir / f"{name}.parquet")
+            schema = source.schema_arrow.remove_metadata()
+            if "fiscal_year" not in schema.names:
+                schema = schema.append(pa.field("fiscal_year", pa.int64()))
+            ds.write_dataset(
+                _with_fiscal_year(source, schema, reports),
+                building / name,
+                schema=schema,
+                format="parquet",
+                partitioning=partitioning,
+                basename_template="part-{i}.parquet",
+                preserve_order=True,
+            )
+            (building / name).mkdir(exist_ok=True)  # an empty table is an empty folder
+        _replace_folder(building, warehouse_dir)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def _with_fiscal_year(source: pq.ParquetFile, schema: pa.Schema, reports: pa.Table):
+    for batch in source.iter_batches(batch_size=FLUSH_ROWS):
+        if "fiscal_year" not in batch.schema.names:
+            where = pc.index_in(batch["report_id"], value_set=reports["report_id"].chunk(0))
+            batch = pa.RecordBatch.from_arrays(
+                [*batch.columns, reports["fiscal_year"].chunk(0).take(where)], schema=schema
+            )
+        yield batch.cast(schema)
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    """Put new in target's place: at no moment is there a half-written target, only briefly none."""
+    old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX))
+    try:
+        if target.exists():
+            os.replace(target, old / target.name)
+        os.replace(new, target)
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_duckdb(tables_dir: Path, target: Path) -> None:
+    """A DuckDB database file with every table and its primary key (TABLE_KEYS), built aside then renamed."""
+    import duckdb
+
+    with atomic_path(target) as building:
+        building.unlink()  # DuckDB creates its own file
+        with duckdb.connect(str(building)) as db:
+            for name, columns in TABLE_COLUMNS.items():
+                keys = TABLE_KEYS[name]
+                definitions = [
+                    f'"{c}" {_DUCKDB_TYPES[t]}{" NOT NULL" if c in keys else ""}' for c, t in columns.items()
+                ]
+                db.execute(f"CREATE TABLE {name} ({', '.join(definitions)}, PRIMARY KEY ({', '.join(keys)}))")
+                select = [
+                    f'COALESCE("{c}", {_KEY_FILL[c]})' if c in keys and c in _KEY_FILL else f'"{c}"' for c in columns
+                ]
+                parquet = str(tables_dir / f"{name}.parquet")
+                db.execute(f"INSERT INTO {name} {_one_copy(name, select)}", [parquet])
+
+
+def _one_copy(name: str, select: list[str]) -> str:
+    """A SELECT over the table's Parquet keeping one copy of a report that several inputs hold.
+
+    Copies of a report's rows are identical except the report's source_path, so
+    DISTINCT drops them, and a key that is still duplicated is a real error.
+    """
+    if name == "reports":
+        first = "QUALIFY row_number() OVER (PARTITION BY report_id ORDER BY source_path) = 1"
+        return f"SELECT {', '.join(select)} FROM read_parquet(?) {first}"
+    return f"SELECT DISTINCT {', '.join(select)} FROM read_parquet(?)"

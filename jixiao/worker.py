@@ -1,0 +1,54 @@
+"""`python -m jixiao.worker OUT PARENT_PID MEMORY_LIMIT_MB`: one sandbox worker process.
+
+Reads one job per line (JSON) on stdin, converts it with jixiao.batch.convert_one
+and answers one manifest row per line on its original stdout; whatever the
+libraries print goes to stderr instead, so it cannot garble the replies.  The
+engine that started it ends it by killing its process group (it runs in a
+session of its own), which takes any LibreOffice child down with it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import signal
+import sys
+from pathlib import Path
+
+READY = {"ready": True}
+_PR_SET_PDEATHSIG = 1
+
+
+def main(argv: list[str]) -> None:
+    out_dir, parent_pid, memory_limit_mb = Path(argv[0]), int(argv[1]), int(argv[2])
+    _die_with_parent(parent_pid)
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+
+    from jixiao.batch import Job, convert_one  # the heavy imports, before the memory limit
+
+    if memory_limit_mb:
+        limit = memory_limit_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    def reply(message: dict) -> None:
+        replies.write(json.dumps(message, ensure_ascii=False) + "\n")
+        replies.flush()
+
+    reply(READY)
+    for line in sys.stdin:
+        reply(convert_one(Job(**json.loads(line)), out_dir))
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """A worker must not outlive the run that started it (kill -9 included): Linux kills it when its parent dies."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
