@@ -65,37 +65,31 @@ def table_schema(name: str) -> pa.Schema:
 def write_tables(report_files: list[Path], tables_dir: Path) -> None:
     """tables_dir/<name>.csv and .parquet for every table, appending report by report."""
     schemas = {name: table_schema(name) for name in TABLE_COLUMNS}
-    buffered: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_COLUMNS}
+    held: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
     with ExitStack() as stack:
         parquet, csv = {}, {}
         for name in TABLE_COLUMNS:
-            parquet[name] = pq.ParquetWriter(
-                stack.enter_context(atomic_path(tables_dir / f"{name}.parquet")), schemas[name]
-            )
+            parquet_path = stack.enter_context(atomic_path(tables_dir / f"{name}.parquet"))
+            parquet[name] = pq.ParquetWriter(parquet_path, schemas[name])
             stack.callback(parquet[name].close)  # closed before the rename (callbacks run last-in first-out)
-            csv[name] = stack.enter_context(
-                open(stack.enter_context(atomic_path(tables_dir / f"{name}.csv")), "w", encoding="utf-8", newline="")
-            )
+            csv_path = stack.enter_context(atomic_path(tables_dir / f"{name}.csv"))
+            csv[name] = stack.enter_context(open(csv_path, "w", encoding="utf-8", newline=""))
             typed_frame(name, []).to_csv(csv[name], index=False)
 
         def flush(name: str) -> None:
-            frame = pd.concat(buffered[name], ignore_index=True).astype(TABLE_COLUMNS[name])
-            buffered[name].clear()
+            frame = typed_frame(name, held[name])
+            held[name].clear()
             parquet[name].write_table(pa.Table.from_pandas(frame, schema=schemas[name], preserve_index=False))
             frame.to_csv(csv[name], index=False, header=False)
 
-        held = dict.fromkeys(TABLE_COLUMNS, 0)
         for path in report_files:
             report = Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
-            for name, frame in report.to_frames().items():
-                if len(frame):
-                    buffered[name].append(frame)
-                    held[name] += len(frame)
-                if held[name] >= FLUSH_ROWS:
+            for name, rows in report.to_rows().items():
+                held[name].extend(rows)
+                if len(held[name]) >= FLUSH_ROWS:
                     flush(name)
-                    held[name] = 0
         for name in TABLE_COLUMNS:
-            if buffered[name]:
+            if held[name]:
                 flush(name)
 
 

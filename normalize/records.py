@@ -164,6 +164,10 @@ class Report:
 
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """The warehouse tables for this report, typed as TABLE_COLUMNS says."""
+        return {name: typed_frame(name, table_rows) for name, table_rows in self.to_rows().items()}
+
+    def to_rows(self) -> dict[str, list[dict[str, Any]]]:
+        """The warehouse tables' rows for this report, as plain dicts (cheap to gather over many reports)."""
         rid = self.report_id
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_COLUMNS}
         rows["reports"].append(
@@ -201,7 +205,7 @@ class Report:
                 rows["indicators"].append(_indicator_row(rid, "project", project.seq, indicator))
         for seq, warning in enumerate(self.warnings, 1):
             rows["warnings"].append({"report_id": rid, "seq": seq, **asdict(warning)})
-        return {name: typed_frame(name, table_rows) for name, table_rows in rows.items()}
+        return rows
 
 
 def _indicator_row(rid: str, scope: str, project_seq: int | None, indicator: Indicator) -> dict[str, Any]:

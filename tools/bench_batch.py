@@ -1,0 +1,142 @@
+"""Batch benchmark: files/s at 1 and 2 workers per format, and peak memory at 500 and 5,000 files.
+
+`bench_batch_rates()` and `bench_batch_memory()` return report lines for the
+tools/bench.py driver; `python tools/bench_batch.py` prints both.  Batches are
+copies of samples/hebei/ whose bytes are all different (`make_batch`), in a
+temp folder; each run is the whole `jixiao extract` (planning, conversion,
+tables), timed end to end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SAMPLES = ROOT / "samples" / "hebei"
+JIXIAO = [sys.executable, "-m", "jixiao.cli"]
+
+
+def sample_files(fmt: str) -> list[Path]:
+    return sorted(SAMPLES.glob(f"*.{fmt}"))
+
+
+def readable_formats() -> list[str]:
+    """The sample formats jixiao reads today: txt, plus docx/pdf/doc once their readers exist."""
+    from jixiao import extract_file
+
+    formats = []
+    for fmt in sorted({p.suffix.lstrip(".") for p in SAMPLES.iterdir() if not p.name.endswith(".json")}):
+        try:
+            extract_file(sample_files(fmt)[0])
+        except Exception:  # noqa: BLE001 — no reader (yet) for this format
+            continue
+        formats.append(fmt)
+    return formats
+
+
+def unique_copy(source: Path, target: Path, number: int) -> None:
+    """A copy of source with bytes of its own that reads the same (resume and report_id see a new file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    suffix = source.suffix.lower()
+    if suffix == ".docx":
+        shutil.copyfile(source, target)
+        with zipfile.ZipFile(target, "a") as archive:
+            archive.comment = f"copy {number}".encode()
+    elif suffix == ".pdf":
+        target.write_bytes(source.read_bytes() + f"\n%copy {number}\n".encode())
+    elif suffix == ".txt":  # trailing white space, which the reader trims: the number in spaces and tabs
+        data = source.read_bytes()
+        encoding = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}.get(data[:2], "ascii")
+        white = "\n" + "".join(" \t"[int(bit)] for bit in f"{number:b}") + "\n"
+        target.write_bytes(data + white.encode(encoding))
+    else:
+        shutil.copyfile(source, target)
+
+
+def make_batch(folder: Path, count: int, formats: list[str]) -> list[Path]:
+    """count files cycling over the samples of formats, as folder/<format>/<sample>_<n>.<format>."""
+    sources = itertools.cycle([path for fmt in formats for path in sample_files(fmt)])
+    made = []
+    for number in range(count):
+        source = next(sources)
+        target = folder / source.suffix.lstrip(".") / f"{source.stem}_{number}{source.suffix}"
+        unique_copy(source, target, number)
+        made.append(target)
+    return made
+
+
+def timed_run(inputs: Path, out: Path, workers: int) -> float:
+    """Seconds for one whole `jixiao extract` run (start-up included)."""
+    started = time.perf_counter()
+    subprocess.run([*JIXIAO, "extract", str(inputs), "-o", str(out), "--workers", str(workers), "-q"], cwd=ROOT)
+    return time.perf_counter() - started
+
+
+def bench_batch_rates(files_per_format: int = 200) -> list[str]:
+    lines = []
+    for fmt in readable_formats():
+        with tempfile.TemporaryDirectory() as temp:
+            make_batch(Path(temp) / "in", files_per_format, [fmt])
+            one = files_per_format / timed_run(Path(temp) / "in", Path(temp) / "out1", 1)
+            two = files_per_format / timed_run(Path(temp) / "in", Path(temp) / "out2", 2)
+        lines.append(
+            f"batch .{fmt} ({files_per_format} files)      1 worker {one:7.1f} files/s   "
+            f"2 workers {two:7.1f} files/s   speed-up {two / one:4.2f}×"
+        )
+    return lines
+
+
+def peak_rss(command: list[str]) -> tuple[float, float]:
+    """Run command; the peak resident memory (MB) of it with all its children, and of it alone."""
+    process = psutil.Popen(command, cwd=ROOT)
+    peak_all = peak_parent = 0
+    while process.poll() is None:
+        try:
+            parent = process.memory_info().rss
+            children = sum(child.memory_info().rss for child in process.children(recursive=True))
+        except psutil.NoSuchProcess:
+            continue
+        peak_parent, peak_all = max(peak_parent, parent), max(peak_all, parent + children)
+        time.sleep(0.05)
+    return peak_all / 2**20, peak_parent / 2**20
+
+
+def bench_batch_memory(sizes: tuple[int, ...] = (500, 5000), workers: int = 2) -> list[str]:
+    lines = []
+    formats = readable_formats()
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as temp:
+            make_batch(Path(temp) / "in", size, formats)
+            command = [*JIXIAO, "extract", str(Path(temp) / "in"), "-o", str(Path(temp) / "out")]
+            started = time.perf_counter()
+            total, parent = peak_rss([*command, "--workers", str(workers), "-q"])
+            rate = size / (time.perf_counter() - started)
+        lines.append(
+            f"batch {size:>5} files ({'+'.join(formats)}, {workers} workers)  peak RSS {total:6.0f} MB in all, "
+            f"{parent:5.0f} MB in the main process   {rate:6.1f} files/s"
+        )
+    return lines
+
+
+SECTIONS = [bench_batch_rates, bench_batch_memory]
+
+
+def main() -> None:
+    print("jixiao batch bench: whole runs of `jixiao extract`, start-up included")
+    for section in SECTIONS:
+        for text in section():
+            print(text, flush=True)
+
+
+if __name__ == "__main__":
+    main()
