@@ -1,0 +1,174 @@
+"""The batch engines: a mixed batch equals single-file runs, timeouts, crashes, memory limits, Dask = local."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from extract import ReadError
+from jixiao import extract_file
+from jixiao.batch import BatchOptions, plan_jobs, run
+from jixiao.engines import Sandbox
+from jixiao.pipeline import sha256_of
+from jixiao.writers import report_json
+from normalize import NotAReport
+from normalize.records import TABLE_COLUMNS
+from tests.conftest import ROOT, SAMPLES
+from tools.bench_batch import make_batch
+
+SAMPLE_FORMATS = sorted({p.suffix.lstrip(".") for p in (SAMPLES / "hebei").iterdir() if p.suffix != ".json"})
+JIXIAO = [sys.executable, "-m", "jixiao.cli"]
+DASK_HARD_LIMIT = 180  # seconds: the Dask run is killed (cluster and all) rather than hang CI
+
+
+def huge_report(folder: Path) -> Path:
+    """A legitimate report that takes seconds to read: one sample's tables repeated hundreds of times."""
+    text = (SAMPLES / "hebei" / "wenlv_2020.txt").read_text(encoding="utf-8")
+    path = folder / "huge.txt"
+    path.write_text(text * 600, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """Every sample format, four distinct copies of each sample, plus ~5% broken files; converted once locally."""
+    folder = tmp_path_factory.mktemp("mixed")
+    inputs = folder / "in"
+    make_batch(inputs, 4 * len(list((SAMPLES / "hebei").glob("*.txt"))) * len(SAMPLE_FORMATS), SAMPLE_FORMATS)
+    broken = inputs / "broken"
+    broken.mkdir()
+    (broken / "empty.txt").write_bytes(b"")
+    (broken / "noise.pdf").write_bytes(os.urandom(3000))
+    pdf = (SAMPLES / "hebei" / "yibao_2023.pdf").read_bytes()
+    (broken / "truncated.pdf").write_bytes(pdf[: len(pdf) // 3])
+    shutil.copyfile(SAMPLES / "hebei" / "yibao_2023.docx", broken / "wrong-suffix.txt")
+    out = folder / "local"
+    manifest = run([inputs], out, BatchOptions(workers=2))
+    return inputs, out, manifest
+
+
+def single_file_json(path: Path, relative: str) -> str | None:
+    """What converting this one file alone writes; None when it is not a readable report."""
+    try:
+        return report_json(extract_file(path, relative, sha256_of(path)))
+    except (ReadError, NotAReport):
+        return None
+
+
+def test_every_good_file_equals_its_single_file_run_and_every_input_is_listed(mixed):
+    inputs, out, manifest = mixed
+    files = sorted(p for p in inputs.rglob("*") if p.is_file())
+    assert sorted(manifest["path"]) == sorted(p.relative_to(inputs).as_posix() for p in files)
+    rows = manifest.set_index("path")
+    converted = 0
+    for path in files:
+        relative = path.relative_to(inputs).as_posix()
+        expected = single_file_json(path, relative)
+        written = out / "json" / f"{relative}.json"
+        if expected is None:
+            assert rows.loc[relative, "status"] == "failed", relative
+            assert rows.loc[relative, "error"].startswith(f"{relative}: ")
+            assert not written.exists()
+        else:
+            assert rows.loc[relative, "status"] in ("ok", "warnings"), rows.loc[relative, "error"]
+            assert written.read_text(encoding="utf-8") == expected, relative
+            converted += 1
+    assert converted >= 4 * 5  # the .txt samples at least
+    for name in ("empty.txt", "noise.pdf", "truncated.pdf"):
+        assert rows.loc[f"broken/{name}", "status"] == "failed"
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+
+
+def test_the_tables_hold_every_converted_report_and_the_warehouse_is_partitioned_by_fiscal_year(mixed):
+    _, out, manifest = mixed
+    converted = manifest[manifest["status"].isin(["ok", "warnings"])]
+    reports = pd.read_parquet(out / "tables" / "reports.parquet")
+    assert list(reports["source_path"]) == list(converted["path"])
+    indicators = pd.read_parquet(out / "tables" / "indicators.parquet")
+    assert len(indicators) == converted["indicators"].sum()
+    years = dict(zip(reports["report_id"], reports["fiscal_year"], strict=True))
+    for name in TABLE_COLUMNS:
+        flat = pd.read_parquet(out / "tables" / f"{name}.parquet")
+        partitioned = pd.read_parquet(out / "warehouse" / name)
+        assert len(partitioned) == len(flat), name
+        if len(flat):
+            assert sorted(map(int, partitioned["fiscal_year"].astype(str))) == sorted(flat["report_id"].map(years))
+    assert {p.name for p in (out / "warehouse" / "projects").iterdir()} == {
+        f"fiscal_year={y}" for y in set(years.values())
+    }
+
+
+def test_the_dask_engine_writes_what_the_local_engine_writes(mixed, tmp_path):
+    inputs, local, _ = mixed
+    out = tmp_path / "dask"
+    command = [*JIXIAO, "extract", str(inputs), "-o", str(out), "--engine", "dask", "--workers", "2", "-q"]
+    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    try:
+        _, stderr = process.communicate(timeout=DASK_HARD_LIMIT)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 1, stderr  # the broken files
+    assert "Traceback" not in stderr
+    local_json = sorted(p.relative_to(local) for p in (local / "json").rglob("*.json"))
+    assert sorted(p.relative_to(out) for p in (out / "json").rglob("*.json")) == local_json
+    for relative in local_json:
+        assert (out / relative).read_bytes() == (local / relative).read_bytes(), relative
+    for table in [f"tables/{name}.parquet" for name in TABLE_COLUMNS]:
+        pd.testing.assert_frame_equal(pd.read_parquet(out / table), pd.read_parquet(local / table))
+    timings = ["seconds", "input"]  # how long each took; the local run's inputs were read in place, as here
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(out / "manifest.parquet").drop(columns=timings),
+        pd.read_parquet(local / "manifest.parquet").drop(columns=timings),
+    )
+
+
+def test_a_file_over_the_time_limit_fails_and_the_rest_convert(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    huge_report(inputs)
+    for name in ("jiaoyu_2019.txt", "nongye_2021.txt", "yibao_2023.txt"):
+        shutil.copyfile(SAMPLES / "hebei" / name, inputs / name)
+    started = time.monotonic()
+    manifest = run([inputs], tmp_path / "out", BatchOptions(workers=2, timeout=0.5)).set_index("path")
+    assert time.monotonic() - started < 30
+    assert manifest.loc["huge.txt", "status"] == "failed"
+    assert manifest.loc["huge.txt", "error"] == "huge.txt: took longer than 0.5 s"
+    assert not (tmp_path / "out" / "json" / "huge.txt.json").exists()
+    assert set(manifest.drop("huge.txt")["status"]) <= {"ok", "warnings"}
+
+
+def test_a_worker_that_crashes_costs_its_file_only(tmp_path):
+    [huge_job, sample_job] = plan_jobs([huge_report(tmp_path), SAMPLES / "hebei" / "yibao_2023.txt"])
+    sandbox = Sandbox(tmp_path / "out", BatchOptions(timeout=60))
+    try:
+        sandbox.send(huge_job)
+        while not sandbox.ready:  # once started, the next thing it does is convert
+            assert sandbox.read() is None
+        time.sleep(0.2)
+        os.kill(sandbox.process.pid, signal.SIGSEGV)
+        crashed = None
+        while crashed is None:
+            crashed = sandbox.read()
+        after = sandbox.run(sample_job)  # in a new worker
+    finally:
+        sandbox.stop()
+    assert (crashed["status"], crashed["error"]) == ("failed", "huge.txt: the worker crashed (SIGSEGV)")
+    assert after["status"] == "ok" and after["report_id"]
+
+
+def test_a_file_over_the_memory_limit_fails(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "huge.txt").write_text((SAMPLES / "hebei" / "wenlv_2020.txt").read_text(encoding="utf-8") * 150)
+    manifest = run([inputs], tmp_path / "out", BatchOptions(workers=1, memory_limit_mb=450)).set_index("path")
+    assert manifest.loc["huge.txt", "error"] == "huge.txt: exceeded memory limit"
