@@ -183,3 +183,16 @@ def test_unknown_table_layout_is_null_plus_a_warning():
 
 def test_split_numbered_keeps_numbers_inside_sentences():
     assert split_numbered("1、提高2、3倍的效率。 2、第二项") == ("", ["提高2、3倍的效率。", "第二项"])
+
+
+def test_fiscal_year_prefers_the_budget_year_over_earlier_mentions():
+    text = "根据2018年印发的文件要求\n临西县某局2021年度部门预算绩效目标\n" + project_table()
+    assert report(text).report.fiscal_year == 2021
+    assert report("依据2019年文件\n" + project_table()).report.fiscal_year == 2019
+
+
+def test_a_report_cut_off_in_its_first_table_is_still_recognised():
+    text = project_table()
+    result = report(text[: text.index("\t绩效目标")])
+    assert result.report.layout == "hebei"
+    assert [w.code for w in result.warnings] == ["incomplete_table"]
