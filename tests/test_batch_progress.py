@@ -1,0 +1,37 @@
+"""Progress: log lines when stderr is not a terminal, nothing when quiet; the summary's counts."""
+
+import io
+
+from jixiao import progress
+from jixiao.batch import typed_manifest
+
+
+def test_without_a_terminal_progress_is_plain_log_lines(monkeypatch):
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.0)
+    stream = io.StringIO()
+    reporter = progress.Progress(stream)
+    reporter.start(4)
+    for status in ("ok", "failed", "skipped"):
+        reporter.update({"status": status})
+    reporter.close()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 3
+    assert lines[-1].startswith("jixiao: 3/4 files, 1 failed, ") and "files/s, ETA " in lines[-1]
+
+
+def test_quiet_progress_writes_nothing(monkeypatch):
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.0)
+    stream = io.StringIO()
+    reporter = progress.Progress(stream, quiet=True)
+    reporter.start(1)
+    reporter.update({"status": "ok"})
+    assert stream.getvalue() == ""
+
+
+def test_the_summary_counts_by_status_and_by_format():
+    rows = [{"path": f"{i}", "format": fmt, "status": status} for i, (fmt, status) in enumerate(
+        [("txt", "ok"), ("txt", "warnings"), ("pdf", "failed"), ("txt", "skipped")]
+    )]  # fmt: skip
+    text = progress.summary(typed_manifest(rows), 2.04)
+    assert text == "4 files in 2.0 s: 1 ok, 1 warnings, 1 skipped, 1 failed; txt 3, pdf 1"
+    assert progress.summary(typed_manifest([]), 0) == "0 files in 0.0 s: nothing to do; no formats"
