@@ -167,13 +167,16 @@ class Report:
         return {name: typed_frame(name, table_rows) for name, table_rows in self.to_rows().items()}
 
     def to_rows(self) -> dict[str, list[dict[str, Any]]]:
-        """The warehouse tables' rows for this report, as plain dicts (cheap to gather over many reports)."""
+        """The warehouse tables' rows for this report, as plain dicts (cheap to gather over many reports).
+
+        Records are flat apart from an indicator's source, so `vars` (no deep copy, unlike asdict) is enough.
+        """
         rid = self.report_id
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_COLUMNS}
         rows["reports"].append(
             {
                 "report_id": rid,
-                **{k: v for k, v in asdict(self.report).items() if k != "report_id"},
+                **{k: v for k, v in vars(self.report).items() if k != "report_id"},
                 "source_path": self.source.path,
                 "source_format": self.source.format,
                 "source_sha256": self.source.sha256,
@@ -181,11 +184,11 @@ class Report:
             }
         )
         for goal in self.department_goals:
-            rows["goals"].append({"report_id": rid, "scope": "department", "project_seq": None, **asdict(goal)})
+            rows["goals"].append({"report_id": rid, "scope": "department", "project_seq": None, **vars(goal)})
         for measure in self.measures:
-            rows["measures"].append({"report_id": rid, **asdict(measure)})
+            rows["measures"].append({"report_id": rid, **vars(measure)})
         for task in self.tasks:
-            rows["tasks"].append({"report_id": rid, **asdict(task)})
+            rows["tasks"].append({"report_id": rid, **vars(task)})
         for indicator in self.department_indicators:
             rows["indicators"].append(_indicator_row(rid, "department", None, indicator))
         for project in self.projects:
@@ -195,22 +198,22 @@ class Report:
             rows["projects"].append({"report_id": rid, "project_seq": scalars.pop("seq"), **scalars})
             for seq, point in enumerate(project.spending_plan, 1):
                 rows["spending_plan"].append(
-                    {"report_id": rid, "project_seq": project.seq, "seq": seq, **asdict(point)}
+                    {"report_id": rid, "project_seq": project.seq, "seq": seq, **vars(point)}
                 )
             for goal in project.goals:
                 rows["goals"].append(
-                    {"report_id": rid, "scope": "project", "project_seq": project.seq, "section": None, **asdict(goal)}
+                    {"report_id": rid, "scope": "project", "project_seq": project.seq, "section": None, **vars(goal)}
                 )
             for indicator in project.indicators:
                 rows["indicators"].append(_indicator_row(rid, "project", project.seq, indicator))
         for seq, warning in enumerate(self.warnings, 1):
-            rows["warnings"].append({"report_id": rid, "seq": seq, **asdict(warning)})
+            rows["warnings"].append({"report_id": rid, "seq": seq, **vars(warning)})
         return rows
 
 
 def _indicator_row(rid: str, scope: str, project_seq: int | None, indicator: Indicator) -> dict[str, Any]:
-    row = asdict(indicator)
-    source = row.pop("source")
+    row = dict(vars(indicator))
+    source = vars(row.pop("source"))
     return {
         "report_id": rid,
         "scope": scope,
