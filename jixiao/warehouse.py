@@ -1,10 +1,10 @@
 """The batch's tables, built streaming from the per-report JSON so memory does not grow with the batch.
 
 - `OUT/tables/<name>.csv|.parquet`: each table over the whole batch, flat.
-- `OUT/warehouse/<name>/fiscal_year=<year>/part-*.parquet`: the same rows as a
-  Parquet dataset partitioned by the report's fiscal year (joined from
-  `reports` by report_id; a report without one is under the Hive default
-  partition).
+- `OUT/warehouse/<name>/fiscal_year=<year>/part-0.parquet`: the same rows as
+  a Parquet dataset partitioned (Hive style) by the report's fiscal year,
+  joined from `reports` by report_id; a report without one is under
+  `fiscal_year=__HIVE_DEFAULT_PARTITION__`.
 - optionally a DuckDB database holding the tables with primary keys.  The
   same bytes under two paths are one report_id: the flat tables hold both
   copies (one per input), the database holds the report once (its first path).
@@ -24,13 +24,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from jixiao.writers import TEMP_SUFFIX, atomic_path
+from jixiao.writers import TEMP_SUFFIX, atomic_path, make_public
 from normalize.records import TABLE_COLUMNS, Report, typed_frame
 
-FLUSH_ROWS = 50_000  # rows of one table held before they are written out
+FLUSH_ROWS = 10_000  # rows of one table held before they are written out (bounds memory)
 
 # DuckDB primary keys.  Key columns cannot be null, so department-scope rows
 # (no project) are stored with project_seq 0 — projects count from 1 — and
@@ -94,39 +93,48 @@ def write_tables(report_files: list[Path], tables_dir: Path) -> None:
 
 
 def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
-    """warehouse_dir/<name>/fiscal_year=<year>/part-*.parquet from the flat tables, batch by batch."""
+    """warehouse_dir/<name>/fiscal_year=<year>/part-0.parquet from the flat tables, batch by batch.
+
+    One ParquetWriter per partition, fed batch by batch: pyarrow's write_dataset
+    would queue the whole input ahead of its writers, so its memory grows with
+    the batch.
+    """
     reports = pq.read_table(tables_dir / "reports.parquet", columns=["report_id", "fiscal_year"]).combine_chunks()
-    partitioning = ds.partitioning(pa.schema([pa.field("fiscal_year", pa.int64())]), flavor="hive")
     building = Path(tempfile.mkdtemp(dir=warehouse_dir.parent, prefix=f".{warehouse_dir.name}.", suffix=TEMP_SUFFIX))
+    make_public(building)
     try:
         for name in TABLE_COLUMNS:
             source = pq.ParquetFile(tables_dir / f"{name}.parquet")
             schema = source.schema_arrow.remove_metadata()
-            if "fiscal_year" not in schema.names:
-                schema = schema.append(pa.field("fiscal_year", pa.int64()))
-            ds.write_dataset(
-                _with_fiscal_year(source, schema, reports),
-                building / name,
-                schema=schema,
-                format="parquet",
-                partitioning=partitioning,
-                basename_template="part-{i}.parquet",
-                preserve_order=True,
-            )
-            (building / name).mkdir(exist_ok=True)  # an empty table is an empty folder
+            if "fiscal_year" in schema.names:
+                schema = schema.remove(schema.get_field_index("fiscal_year"))
+            (building / name).mkdir()  # an empty table is an empty folder
+            writers: dict[str, pq.ParquetWriter] = {}
+            try:
+                for batch in source.iter_batches(batch_size=FLUSH_ROWS):
+                    years = _fiscal_years(batch, reports)
+                    for year in pc.unique(years).to_pylist():
+                        rows = pc.is_null(years) if year is None else pc.equal(years, year)
+                        part = "__HIVE_DEFAULT_PARTITION__" if year is None else str(year)
+                        if part not in writers:
+                            folder = building / name / f"fiscal_year={part}"
+                            folder.mkdir()
+                            writers[part] = pq.ParquetWriter(folder / "part-0.parquet", schema)
+                        writers[part].write_batch(batch.filter(rows).select(schema.names).cast(schema))
+            finally:
+                for writer in writers.values():
+                    writer.close()
         _replace_folder(building, warehouse_dir)
     finally:
         shutil.rmtree(building, ignore_errors=True)
 
 
-def _with_fiscal_year(source: pq.ParquetFile, schema: pa.Schema, reports: pa.Table):
-    for batch in source.iter_batches(batch_size=FLUSH_ROWS):
-        if "fiscal_year" not in batch.schema.names:
-            where = pc.index_in(batch["report_id"], value_set=reports["report_id"].chunk(0))
-            batch = pa.RecordBatch.from_arrays(
-                [*batch.columns, reports["fiscal_year"].chunk(0).take(where)], schema=schema
-            )
-        yield batch.cast(schema)
+def _fiscal_years(batch: pa.RecordBatch, reports: pa.Table) -> pa.Array:
+    """Each row's report's fiscal year (joined by report_id)."""
+    if "fiscal_year" in batch.schema.names:
+        return batch["fiscal_year"]
+    where = pc.index_in(batch["report_id"], value_set=reports["report_id"].chunk(0))
+    return reports["fiscal_year"].chunk(0).take(where)
 
 
 def _replace_folder(new: Path, target: Path) -> None:

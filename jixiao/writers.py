@@ -14,6 +14,13 @@ import pandas as pd
 from normalize.records import Report
 
 TEMP_SUFFIX = ".part"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def make_public(temp: Path) -> None:
+    """The mode a plain create gives (umask applied): mkstemp and mkdtemp make their temps private."""
+    os.chmod(temp, (0o777 if temp.is_dir() else 0o666) & ~_UMASK)
 
 
 @contextmanager
@@ -27,6 +34,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
     os.close(handle)
     temp_path = Path(temp)
+    make_public(temp_path)
     try:
         yield temp_path
         os.replace(temp_path, target)

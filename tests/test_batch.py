@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -104,6 +105,10 @@ def test_the_tables_hold_every_converted_report_and_the_warehouse_is_partitioned
     assert {p.name for p in (out / "warehouse" / "projects").iterdir()} == {
         f"fiscal_year={y}" for y in set(years.values())
     }
+    umask = os.umask(0)
+    os.umask(umask)
+    for written in [out / "warehouse", out / "tables" / "reports.parquet", out / "json" / "txt"]:
+        assert stat.S_IMODE(written.stat().st_mode) == (0o777 if written.is_dir() else 0o666) & ~umask, written
 
 
 def test_the_dask_engine_writes_what_the_local_engine_writes(mixed, tmp_path):
