@@ -120,7 +120,10 @@ def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
                             folder = building / name / f"fiscal_year={part}"
                             folder.mkdir()
                             writers[part] = pq.ParquetWriter(folder / "part-0.parquet", schema)
-                        writers[part].write_batch(batch.filter(rows).select(schema.names).cast(schema))
+                        part_rows = batch.filter(rows).select(schema.names).cast(schema)
+                        writers[part].write_table(
+                            pa.Table.from_batches([part_rows])
+                        )  # a row group each: write_batch would buffer up to a million rows
             finally:
                 for writer in writers.values():
                     writer.close()
