@@ -249,17 +249,15 @@ def _plan(
     found = list(find_inputs(inputs, options.include, options.exclude, out_dir))
     if reporter:
         reporter.start(len(found))
-    order: list[str] = []
-    seen: set[str] = set()
+    order: dict[str, None] = {}  # an ordered set
     jobs: list[Job] = []
     for path, relative in found:
-        if relative in seen:  # a second root with the same relative path: a row of its own, no output
+        if relative in order:  # a second root with the same relative path: a row of its own, no output
             relative, reason = str(path), f"another input already has the relative path {relative}"
-            order.append(relative)
+            order[relative] = None
             record(_unplanned_row(path, relative, reason))
             continue
-        seen.add(relative)
-        order.append(relative)
+        order[relative] = None
         try:
             job = _job(path, relative)
         except OSError as exc:
@@ -270,13 +268,13 @@ def _plan(
             record(skipped_row(job, earlier))
         else:
             jobs.append(job)
-    return order, jobs
+    return list(order), jobs
 
 
 def _unplanned_row(path: Path, relative: str, reason: str) -> dict:
-    return {"path": relative, "input": str(path), "format": path.suffix.lower().lstrip("."), "status": "failed"} | {
-        "error": f"{relative}: {reason}"
-    }
+    """The failed row of an input that could not even be planned (so has no Job)."""
+    fmt = path.suffix.lower().lstrip(".")
+    return {"path": relative, "input": str(path), "format": fmt, "status": "failed", "error": f"{relative}: {reason}"}
 
 
 def typed_manifest(rows: list[dict]) -> pd.DataFrame:

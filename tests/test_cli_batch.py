@@ -129,3 +129,15 @@ def test_duckdb_holds_the_tables_with_their_keys(tmp_path):
         department = db.execute("SELECT DISTINCT project_seq FROM goals WHERE scope = 'department'").fetchall()
         assert department == [(0,)]
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".") and p.name != STATE_DIR) == []
+
+
+def test_two_roots_with_the_same_relative_path_do_not_overwrite_each_other(tmp_path):
+    for root in ("a", "b"):
+        (tmp_path / root).mkdir()
+        shutil.copyfile(SAMPLES / "hebei" / "jiaoyu_2019.txt", tmp_path / root / "report.txt")
+    result = extract(tmp_path / "a", tmp_path / "b", "-o", tmp_path / "out", "-q")
+    assert result.returncode == 1
+    manifest = pd.read_csv(tmp_path / "out" / "manifest.csv").set_index("path")
+    assert manifest.loc["report.txt", "status"] == "warnings"
+    second = str(tmp_path / "b" / "report.txt")
+    assert manifest.loc[second, "error"] == f"{second}: another input already has the relative path report.txt"

@@ -82,7 +82,7 @@ def timed_run(inputs: Path, out: Path, workers: int) -> float:
     return time.perf_counter() - started
 
 
-def bench_batch_rates(files_per_format: int = 200) -> list[str]:
+def bench_batch_rates(files_per_format: int = 1000) -> list[str]:
     lines = []
     for fmt in readable_formats():
         with tempfile.TemporaryDirectory() as temp:
