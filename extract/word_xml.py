@@ -29,9 +29,16 @@ codes.  So the walker reads the XML itself, with these rules:
   author put it, and table numbering (``Table.index``) counts top-level tables
   only, as a layout expects.
 - A paragraph whose mark is a tracked deletion joins the next paragraph.
-- Headings: a TC entry, a heading style (``heading 1``…, ``标题 1``…) or an
-  outline level (in the paragraph or inherited from its style).  ``level`` is
-  the outline level (1-based) where the document has one, else the TC ``\\l``.
+- Headings: a TC entry, a heading style (``heading 1``…, ``标题 1``…), an
+  outline level (in the paragraph or inherited from its style), or a ``_Toc``
+  bookmark (Word bookmarks exactly the paragraphs a table of contents lists;
+  this is what survives of a TC entry once a report went through HTML).
+  ``level`` is the outline level (1-based) where the document has one, else
+  the TC ``\\l``.
+- A table of contents that is no longer a field (unlinked by the author, or
+  flattened by an HTML round trip) is still skipped: a body paragraph in a TOC
+  style (``toc 1``, ``Contents 1``, ``目录 1``), or one whose text is all links
+  to ``_Toc`` bookmarks and ends with its page number.
 """
 
 from __future__ import annotations
@@ -72,6 +79,9 @@ _SYMBOL_FONT = {
 }  # fmt: skip
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+_TOC_STYLE = re.compile(r"^(?:toc|contents|目录)\s*\d$", re.IGNORECASE)
+# Word names TOC targets _Toc…; LibreOffice keeps them as __RefHeading__ + _Toc….
+_TOC_BOOKMARK = re.compile(r"^(?:__RefHeading__)?_Toc")
 
 
 @dataclass
@@ -122,6 +132,10 @@ class Styles:
             style_id = style.based_on
         return None
 
+    def is_toc_entry(self, style_id: str | None) -> bool:
+        style = self.by_id.get(style_id or "")
+        return style is not None and bool(_TOC_STYLE.match(style.name.strip()))
+
     def is_hidden(self, style_id: str | None) -> bool:
         seen = set()
         while style_id and style_id not in seen:
@@ -151,6 +165,13 @@ class _Field:
 class _ParagraphText:
     parts: list[str] = field(default_factory=list)
     tc: TCEntry | None = None
+    toc_link_depth: int = 0  # inside a hyperlink to a _Toc bookmark
+    unlinked_text: bool = False  # some visible text stands outside such links
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        if not self.toc_link_depth and text.strip():
+            self.unlinked_text = True
 
     def text(self) -> str:
         return "".join(self.parts)
@@ -192,16 +213,23 @@ class WordWalker:
                 continue
             text = "".join(carried) + paragraph.text()
             carried = []
+            if self._is_static_toc_line(element, text, paragraph):
+                continue
             block = self._paragraph_block(element, text, paragraph.tc)
             if block is not None:
                 yield block
 
+    def _is_static_toc_line(self, element: etree._Element, text: str, paragraph: _ParagraphText) -> bool:
+        if self.styles.is_toc_entry(_attr(element.find(f"{_PPR}/{_W}pStyle"))):
+            return True
+        return not paragraph.unlinked_text and text.rstrip()[-1:].isdigit()
+
     def _paragraph_block(self, element: etree._Element, text: str, tc: TCEntry | None):
-        level = self._outline_level(element)
-        if tc is not None or level is not None:
-            return Heading(text=text.strip(), level=level if level is not None else tc.level, tc=tc)
-        if not text.strip():
+        if not text.strip() and tc is None:
             return None  # an empty paragraph only spaces the page
+        level = self._outline_level(element)
+        if tc is not None or level is not None or _is_toc_target(element):
+            return Heading(text=text.strip(), level=level if level is not None or tc is None else tc.level, tc=tc)
         return Paragraph(text=text)
 
     def _outline_level(self, paragraph: etree._Element) -> int | None:
@@ -319,10 +347,14 @@ class WordWalker:
                 continue
             elif tag == _W + "fldSimple":
                 self._simple_field(child, out)
+            elif tag == _W + "hyperlink" and _TOC_BOOKMARK.match(child.get(_W + "anchor", "")):
+                out.toc_link_depth += 1
+                self._inline(child, out)
+                out.toc_link_depth -= 1
             elif tag in _TRANSPARENT or tag.startswith(_M):
                 self._inline(child, out)
             elif tag == _M + "t":
-                out.parts.append(child.text or "")
+                out.add(child.text or "")
 
     def _simple_field(self, element: etree._Element, out: _ParagraphText) -> None:
         code = element.get(_W + "instr", "")
@@ -356,15 +388,15 @@ class WordWalker:
             if hidden or not self._showing():
                 continue
             if tag == _T:
-                out.parts.append(child.text or "")
+                out.add(child.text or "")
             elif tag in (_W + "tab", _W + "ptab"):
-                out.parts.append("\t")
+                out.add("\t")
             elif tag in (_W + "br", _W + "cr"):
-                out.parts.append("\n")
+                out.add("\n")
             elif tag == _W + "noBreakHyphen":
-                out.parts.append("-")
+                out.add("-")
             elif tag == _W + "sym":
-                out.parts.append(self._symbol(child))
+                out.add(self._symbol(child))
 
     def _field_char(self, kind: str | None, out: _ParagraphText) -> None:
         if kind == "begin":
@@ -396,6 +428,10 @@ class WordWalker:
 def _field_name(code: str) -> str:
     words = code.split()
     return words[0].upper() if words else ""
+
+
+def _is_toc_target(p: etree._Element) -> bool:
+    return any(_TOC_BOOKMARK.match(mark.get(_W + "name", "")) for mark in p.iter(_W + "bookmarkStart"))
 
 
 def _mark_deleted(p: etree._Element) -> bool:
