@@ -1,0 +1,134 @@
+"""Word formats other than .docx → .docx, with LibreOffice headless.
+
+Word 97–2003 (OLE), RTF, HTML and MHT saved by Word (all often archived as
+``.doc``) are converted by one ``soffice`` start per group of files, then read
+by the .docx reader.  Each worker process has its own LibreOffice profile (two
+soffice processes sharing a profile hand their work to each other or wait on
+its lock).  Inputs are copied into the work directory under neutral names
+first, so nothing (converted file, LibreOffice lock file) is ever written
+beside an input and two inputs with the same stem cannot collide.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from extract.model import ReadError
+
+INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
+DEFAULT_TIMEOUT = 120.0  # seconds for one soffice start, whatever the group size
+# The explicit filter name matters: an HTML file opens in Writer/Web, whose
+# plain "docx" export does not exist.
+_DOCX_FILTER = "docx:MS Word 2007 XML"
+# The suffix LibreOffice's type detection expects for each sniffed kind.
+_STAGED_SUFFIX = {"ole": ".doc", "rtf": ".rtf", "html": ".html", "mht": ".mht"}
+
+_profile_lock = threading.Lock()
+_profile: tuple[int, Path] | None = None  # (pid, dir): a forked worker makes its own
+
+
+def soffice_binary() -> str:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ReadError(f"LibreOffice is needed to read this Word format and is not installed: {INSTALL_HINT}")
+
+
+def _profile_dir() -> Path:
+    global _profile
+    if _profile is None or _profile[0] != os.getpid():
+        path = Path(tempfile.mkdtemp(prefix="jixiao-lo-profile-"))
+        atexit.register(shutil.rmtree, path, True)
+        _profile = (os.getpid(), path)
+    return _profile[1]
+
+
+def convert_to_docx(
+    paths: Iterable[Path], workdir: Path, timeout: float = DEFAULT_TIMEOUT, kinds: dict[Path, str] | None = None
+) -> dict[Path, Path | ReadError]:
+    """Convert a group of files with one soffice start.
+
+    Returns, for each input path, the converted .docx inside ``workdir`` or
+    the ReadError saying why it could not be converted.  ``kinds`` (path →
+    sniffed kind) chooses the suffix LibreOffice sees; it defaults to ``.doc``.
+    The caller owns ``workdir`` and removes it.
+    """
+    paths = [Path(p) for p in paths]
+    if not paths:
+        return {}
+    binary = soffice_binary()
+    staged_dir, out_dir = Path(workdir) / "in", Path(workdir) / "out"
+    staged_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: dict[Path, Path] = {}
+    for number, path in enumerate(paths):
+        suffix = _STAGED_SUFFIX.get((kinds or {}).get(path, "ole"), ".doc")
+        target = staged_dir / f"{number:05d}{suffix}"
+        shutil.copyfile(path, target)
+        staged[path] = target
+
+    with _profile_lock:
+        failure = _run_soffice(binary, list(staged.values()), out_dir, timeout)
+    results: dict[Path, Path | ReadError] = {}
+    for path, target in staged.items():
+        converted = out_dir / (target.stem + ".docx")
+        if converted.is_file() and converted.stat().st_size > 0:
+            results[path] = converted
+        else:
+            results[path] = ReadError(failure or "LibreOffice could not convert it to .docx (damaged or not a Word file?)")
+    return results
+
+
+def _run_soffice(binary: str, inputs: list[Path], out_dir: Path, timeout: float) -> str | None:
+    """Run one soffice; the failure message for files left unconverted, or None."""
+    command = [
+        binary,
+        f"-env:UserInstallation={_profile_dir().as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
+        "--nolockcheck",
+        "--convert-to",
+        _DOCX_FILTER,
+        "--outdir",
+        str(out_dir),
+        *map(str, inputs),
+    ]
+    # A session of its own, so a timeout can kill soffice.bin and every helper it started.
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        cwd=out_dir,
+    )
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process.pid)
+        process.communicate()
+        return f"LibreOffice did not finish converting within {timeout:g} s (killed)"
+    finally:
+        _kill_group(process.pid)  # anything soffice left running in its group
+    if process.returncode != 0:
+        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
+        return f"LibreOffice failed: {tail[0]}"
+    return None
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
