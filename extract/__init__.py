@@ -9,7 +9,7 @@ from extract.convert import convert_to_docx
 from extract.docx import read_docx
 from extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
 from extract.ole import ENCRYPTED, EXCEL, POWERPOINT, classify_ole
-from extract.sniff import DOCX, HTML, IMAGES, MHT, OLE, RTF, TEXT, ZIP, sniff
+from extract.sniff import DOCX, HTML, IMAGES, MHT, OLE, RTF, TEXT, UNKNOWN, ZIP, sniff
 from extract.text import read_text
 
 __all__ = [
@@ -47,8 +47,10 @@ def read_document(path: Path, converted: Path | None = None) -> Document:
         document = read_docx(path)
     elif conversion_kind(path, kind) is not None:
         document = read_docx(converted) if converted is not None else _convert_and_read(path, kind)
+    elif kind == UNKNOWN:
+        raise ReadError("not text, Word or PDF: unrecognised binary data")
     else:
-        raise ReadError(f"not a supported document (detected {kind!r} from its bytes)")
+        raise ReadError(f"not a supported document (its bytes are {kind})")
     document.format = reported_format(path, kind)
     return document
 
