@@ -358,18 +358,19 @@ class WordWalker:
 
     def _simple_field(self, element: etree._Element, out: _ParagraphText) -> None:
         code = element.get(_W + "instr", "")
-        self._field_code_done(code, out)
+        self._field_code_done(code, out, enclosing=self.fields)
         if _field_name(code) not in _RESULT_HIDDEN_FIELDS:
             self._inline(element, out)
 
-    def _field_code_done(self, code: str, out: _ParagraphText) -> None:
+    def _field_code_done(self, code: str, out: _ParagraphText, enclosing: list[_Field]) -> None:
+        """A field's code is complete; a TC entry counts unless the field sits in a hidden result."""
         entry = parse_tc(code)
-        if entry is not None and self._showing():
+        if entry is not None and self._showing(enclosing):
             out.tc = entry
 
-    def _showing(self) -> bool:
+    def _showing(self, fields: list[_Field] | None = None) -> bool:
         """Whether run text at this point is displayed: outside field codes and hidden results."""
-        return all(f.in_result and not f.hides_result for f in self.fields)
+        return all(f.in_result and not f.hides_result for f in (self.fields if fields is None else fields))
 
     def _run(self, run: etree._Element, out: _ParagraphText) -> None:
         rpr = run.find(_RPR)
@@ -402,15 +403,17 @@ class WordWalker:
         if kind == "begin":
             hides = bool(self.fields) and (self.fields[-1].hides_result or not self.fields[-1].in_result)
             self.fields.append(_Field(hides_result=hides))
-        elif kind == "separate" and self.fields:
+        elif kind == "separate" and self.fields and not self.fields[-1].in_result:
             current = self.fields[-1]
             current.in_result = True
-            if _field_name("".join(current.code)) in _RESULT_HIDDEN_FIELDS:
+            code = "".join(current.code)
+            if _field_name(code) in _RESULT_HIDDEN_FIELDS:
                 current.hides_result = True
+            self._field_code_done(code, out, enclosing=self.fields[:-1])
         elif kind == "end" and self.fields:
             current = self.fields.pop()
-            if not current.in_result:
-                self._field_code_done("".join(current.code), out)
+            if not current.in_result:  # a field without a result (TC, XE) ends its code here
+                self._field_code_done("".join(current.code), out, enclosing=self.fields)
 
     def _symbol(self, sym: etree._Element) -> str:
         try:

@@ -221,6 +221,12 @@ def test_tc_entry_unquoted(tmp_path):
     assert heading.tc.text == "3、机关运行经费绩效目标表" and heading.tc.type == "C"
 
 
+def test_tc_entry_with_an_empty_result_as_libreoffice_writes_it(tmp_path):
+    body = p(r("一、总体绩效目标"), field([' TC "总体绩效目标" \\l 2 '], result="<w:r/>"))
+    (heading,) = read_body(tmp_path, body).blocks
+    assert heading.tc is not None and (heading.tc.text, heading.tc.level) == ("总体绩效目标", 2)
+
+
 def test_tc_field_code_never_in_text(tmp_path):
     body = p(r("标题"), field([" TC 标题 \\f C \\l 1 "])) + tbl(1, tr(tc(p(r("cell"), field([" TC x \\l 2 "])))))
     document = read_body(tmp_path, body)
