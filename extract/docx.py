@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -49,7 +50,7 @@ class _Package:
         self.max_part_bytes = max_part_bytes
         try:
             self.archive = zipfile.ZipFile(path)
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
             raise ReadError(f"corrupt .docx: not a readable zip archive ({exc})") from exc
         self.members = {info.filename: info for info in self.archive.infolist()}
 
@@ -71,7 +72,9 @@ class _Package:
             with self.archive.open(info) as member:
                 # read one byte past the limit: a lying size header cannot slip through
                 data = member.read(self.max_part_bytes + 1)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as exc:
+        except RuntimeError as exc:  # zipfile's word for a member encrypted with a zip password
+            raise ReadError(f"password-protected zip member {name}: cannot be read ({exc})") from exc
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, OSError, EOFError) as exc:
             raise ReadError(f"corrupt .docx: cannot inflate {name} ({exc})") from exc
         if len(data) > self.max_part_bytes:
             raise ReadError(f"{name} inflates past {self.max_part_bytes:,} bytes: refused as a zip bomb")

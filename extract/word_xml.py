@@ -420,6 +420,8 @@ class WordWalker:
             code = int(sym.get(_W + "char", ""), 16)
         except ValueError:
             return ""
+        if code > 0x10FFFF:
+            return ""
         if 0xF000 <= code <= 0xF0FF:  # a symbol font's private-use range
             font = sym.get(_W + "font", "")
             if font.lower() == "symbol" and code - 0xF000 in _SYMBOL_FONT:

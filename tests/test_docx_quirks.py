@@ -308,3 +308,13 @@ def test_toc_bookmark_target_is_a_heading(tmp_path):
     body = p('<w:bookmarkStart w:id="3" w:name="__RefHeading___Toc31560004"/>', r("1、公务用车服务平台运行绩效目标表"))
     (block,) = read_body(tmp_path, body).blocks
     assert isinstance(block, Heading) and block.text == "1、公务用车服务平台运行绩效目标表"
+
+
+def test_nonsense_spans_and_merges_still_give_a_grid(tmp_path):
+    body = tbl(
+        2,
+        tr(tc("a", "<w:vMerge/>"), tc("b")),  # continuations with nothing to continue
+        tr(tc("c", "<w:hMerge/>"), tc("d", '<w:gridSpan w:val="-3"/>')),
+        tr(tc("e", '<w:gridSpan w:val="x"/>'), '<w:tc><w:p><w:r><w:sym w:char="FFFFFFF"/></w:r></w:p></w:tc>'),
+    )
+    assert grid(read_body(tmp_path, body).tables[0]) == [["a", "b"], ["c", "d"], ["e", ""]]
