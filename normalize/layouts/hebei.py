@@ -56,6 +56,8 @@ _PLAN_LABELS = ("资金支出计划", "支出计划", "资金支出进度", "预
 _GOAL_LABELS = ("绩效目标", "年度绩效目标", "项目绩效目标")
 _PURPOSE_LABELS = ("预算规模及资金用途", "资金用途", "项目资金用途")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# The budget year as a title or lead-in states it: 2020年度部门预算, 2020年收支预算.
+_BUDGET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?[^，。；\d]{0,8}预算")
 
 # Column headers of the indicator table → Indicator fields.
 _INDICATOR_HEADERS = [
@@ -71,10 +73,11 @@ _OPPOSED_KINDS = ("效果指标", "满意度指标")
 
 
 def detect(document: Document) -> bool:
-    """A document is `hebei` when a table carries its project-table labels."""
+    """A document is `hebei` when a table carries its project-table labels (even if cut off early)."""
     for table in document.tables:
-        labels = {compact(cell.text) for cell in table.cells}
-        if "一级指标" in labels and any(label in labels for label in ("项目编码", "项目名称")):
+        labels = {_label(cell) for cell in table.cells}
+        identity = any(label in labels for label in ("项目编码", "项目名称"))
+        if identity and any(label in labels for label in ("一级指标", *_PLAN_LABELS, *_PURPOSE_LABELS)):
             return True
     return False
 
@@ -167,12 +170,16 @@ def _measures(lines: list[str]) -> list[Measure]:
 
 
 def _fiscal_year(document: Document) -> int | None:
-    for block in document.blocks:
-        texts = [c.text for c in block.cells] if isinstance(block, Table) else [block.text]
-        for text in texts:
-            match = _YEAR.search(to_halfwidth(text))
-            if match:
-                return int(match.group(1))
+    """The budget year the text states; failing that, the first year it mentions."""
+    texts = [
+        to_halfwidth(text)
+        for block in document.blocks
+        for text in ([c.text for c in block.cells] if isinstance(block, Table) else [block.text])
+    ]
+    for pattern in (_BUDGET_YEAR, _YEAR):
+        match = next((m for m in map(pattern.search, texts) if m), None)
+        if match:
+            return int(match.group(1))
     return None
 
 
