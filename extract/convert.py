@@ -2,7 +2,8 @@
 
 Word 97–2003 (OLE), RTF, HTML and MHT saved by Word (all often archived as
 ``.doc``) are converted by one ``soffice`` start per group of files, then read
-by the .docx reader.  Each worker process has its own LibreOffice profile (two
+by the .docx reader.  LibreOffice opens an MHT (Word's "single file web page")
+as plain text, so its HTML part is unpacked first and converted as HTML.  Each worker process has its own LibreOffice profile (two
 soffice processes sharing a profile hand their work to each other or wait on
 its lock).  Inputs are copied into the work directory under neutral names
 first, so nothing (converted file, LibreOffice lock file) is ever written
@@ -12,6 +13,8 @@ beside an input and two inputs with the same stem cannot collide.
 from __future__ import annotations
 
 import atexit
+import email
+import email.policy
 import os
 import shutil
 import signal
@@ -70,15 +73,26 @@ def convert_to_docx(
     staged_dir.mkdir(parents=True, exist_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: dict[Path, Path] = {}
+    failures: dict[Path, ReadError] = {}
     for number, path in enumerate(paths):
-        suffix = _STAGED_SUFFIX.get((kinds or {}).get(path, "ole"), ".doc")
-        target = staged_dir / f"{number:05d}{suffix}"
-        shutil.copyfile(path, target)
+        kind = (kinds or {}).get(path, "ole")
+        target = staged_dir / f"{number:05d}{_STAGED_SUFFIX.get(kind, '.doc')}"
+        if kind == "mht":
+            html = _mht_html(path)
+            if html is None:
+                failures[path] = ReadError("MHT web archive without an HTML part: nothing to read")
+                continue
+            target = target.with_suffix(".html")
+            target.write_bytes(html)
+        else:
+            shutil.copyfile(path, target)
         staged[path] = target
 
-    with _profile_lock:
-        failure = _run_soffice(binary, list(staged.values()), out_dir, timeout)
-    results: dict[Path, Path | ReadError] = {}
+    failure = None
+    if staged:
+        with _profile_lock:
+            failure = _run_soffice(binary, list(staged.values()), out_dir, timeout)
+    results: dict[Path, Path | ReadError] = dict(failures)
     for path, target in staged.items():
         converted = out_dir / (target.stem + ".docx")
         if converted.is_file() and converted.stat().st_size > 0:
@@ -86,6 +100,20 @@ def convert_to_docx(
         else:
             results[path] = ReadError(failure or "LibreOffice could not convert it to .docx (damaged or not a Word file?)")
     return results
+
+
+def _mht_html(path: Path) -> bytes | None:
+    """The first text/html part of a MIME web archive, decoded from its transfer encoding."""
+    message = email.message_from_bytes(Path(path).read_bytes(), policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            html = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset and b"charset" not in html[:4096].lower():
+                # the charset was only in the MIME header: say it where LibreOffice looks
+                html = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'.encode() + html
+            return html
+    return None
 
 
 def _run_soffice(binary: str, inputs: list[Path], out_dir: Path, timeout: float) -> str | None:

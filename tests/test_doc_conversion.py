@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import os
+import quopri
 import shutil
 import tempfile
 import time
@@ -54,6 +56,45 @@ def test_archived_as_doc_says_what_the_text_export_says(archived, seed_text, kin
     # LibreOffice's RTF and HTML exports (which made these fixtures) write no TC fields, so those
     # headings have no entry: they stay headings by their _Toc bookmarks
     assert content_differences(document, seed_text, tc="text" if kind == "word97" else "none") == []
+
+
+def _mht(html: bytes, encoding: str, charset: str) -> bytes:
+    """A web archive as Word writes one ("single file web page"), its HTML part in ``encoding``."""
+    body = quopri.encodestring(html) if encoding == "quoted-printable" else base64.encodebytes(html)
+    return (
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart_01D5"\r\n\r\n'
+        b"This document is a Single File Web Page, also known as a Web Archive file.\r\n\r\n"
+        b"------=_NextPart_01D5\r\nContent-Location: file:///C:/report.htm\r\n"
+        + f"Content-Transfer-Encoding: {encoding}\r\nContent-Type: text/html; charset=\"{charset}\"\r\n\r\n".encode()
+        + body
+        + b"\r\n------=_NextPart_01D5--\r\n"
+    )
+
+
+def test_mht_web_archive_named_doc_says_what_the_text_export_says(archived, seed_text, tmp_path):
+    path = tmp_path / "seed_mht.doc"
+    path.write_bytes(_mht(archived["html"].read_bytes(), "quoted-printable", "utf-8"))
+    document = read_document(path)
+    assert document.format == "doc"
+    assert content_differences(document, seed_text, tc="none") == []
+
+
+def test_mht_charset_only_in_its_mime_header_and_html_merges(tmp_path):
+    html = (
+        "<html><body><p>临西县机关事务管理局</p><table border=1>"
+        "<tr><td rowspan=2>产出指标</td><td>数量指标</td></tr><tr><td>质量指标</td></tr>"
+        "<tr><td colspan=2>满意度指标</td></tr></table></body></html>"
+    ).encode("gb18030")
+    path = tmp_path / "report.doc"
+    path.write_bytes(_mht(html, "base64", "gb2312"))
+    document = read_document(path)
+    assert [b.text for b in document.blocks if not hasattr(b, "cells")] == ["临西县机关事务管理局"]
+    (table,) = document.tables
+    assert [[c.text for c in row] for row in table.rows()] == [
+        ["产出指标", "数量指标"],
+        ["产出指标", "质量指标"],
+        ["满意度指标"],
+    ]
 
 
 @LAYOUT_MERGED_LABEL
