@@ -17,6 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from extract.model import Document, ReadError
+from extract.word_numbering import Numbering
 from extract.word_xml import W_NS, Styles, WordWalker
 
 # Far above any real report (the seed's document.xml is 0.3 MB).
@@ -25,6 +26,7 @@ MAX_PART_BYTES = 200 * 1024 * 1024
 _PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OFFICE_DOCUMENT = "/officeDocument"
 _STYLES = "/styles"
+_NUMBERING = "/numbering"
 
 
 def _parser() -> etree.XMLParser:
@@ -107,7 +109,9 @@ def read_docx(path: Path, max_part_bytes: int = MAX_PART_BYTES) -> Document:
             raise ReadError("not a Word document: the package has no main document part")
         styles_part = package.related(main, _STYLES)
         styles = Styles.from_xml(package.xml(styles_part) if styles_part else None)
+        numbering_part = package.related(main, _NUMBERING)
+        numbering = Numbering(package.xml(numbering_part) if numbering_part else None)
     body = root.find(f"{{{W_NS}}}body")
     if body is None:
         raise ReadError(f"{main} has no w:body: not a WordprocessingML document")
-    return WordWalker(styles).document(body)
+    return WordWalker(styles, numbering).document(body)

@@ -50,6 +50,7 @@ from lxml import etree
 
 from extract.fields import parse_tc
 from extract.model import Cell, Document, Heading, Paragraph, Table, TCEntry
+from extract.word_numbering import Numbering
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{" + W_NS + "}"
@@ -90,6 +91,7 @@ class _Style:
     based_on: str | None = None
     outline: int | None = None  # 0-based w:outlineLvl, 9 = body text
     hidden: bool = False  # a character style with w:vanish
+    numbering: tuple[str, int] | None = None  # (numId, ilvl) a list style gives its paragraphs
 
 
 @dataclass
@@ -113,6 +115,9 @@ class Styles:
             if outline is not None and (outline.get(_VAL) or "").isdigit():
                 style.outline = int(outline.get(_VAL))
             style.hidden = _on(element.find(f"{_RPR}/{_W}vanish"))
+            num_pr = element.find(f"{_PPR}/{_W}numPr")
+            if num_pr is not None:
+                style.numbering = _num_pr(num_pr)
             styles.by_id[element.get(_W + "styleId", "")] = style
         return styles
 
@@ -129,6 +134,18 @@ class Styles:
                 return int(match.group(1))
             if style.outline is not None:
                 return style.outline + 1 if style.outline < 9 else None
+            style_id = style.based_on
+        return None
+
+    def numbering(self, style_id: str | None) -> tuple[str, int] | None:
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            style = self.by_id.get(style_id)
+            if style is None:
+                return None
+            if style.numbering is not None:
+                return style.numbering
             style_id = style.based_on
         return None
 
@@ -180,8 +197,9 @@ class _ParagraphText:
 class WordWalker:
     """Walks one ``w:body`` into blocks; one instance per document (field state spans paragraphs)."""
 
-    def __init__(self, styles: Styles | None = None) -> None:
+    def __init__(self, styles: Styles | None = None, numbering: Numbering | None = None) -> None:
         self.styles = styles or Styles()
+        self.numbering = numbering or Numbering()
         self.fields: list[_Field] = []
         self.notes: list[tuple[str, str]] = []
         self.table_count = 0
@@ -335,8 +353,22 @@ class WordWalker:
 
     def _paragraph(self, p: etree._Element) -> _ParagraphText:
         out = _ParagraphText()
+        label = self._list_label(p)
+        if label:
+            out.parts.append(label)
         self._inline(p, out)
         return out
+
+    def _list_label(self, p: etree._Element) -> str:
+        """The automatic number Word shows before the paragraph (numPr direct or from its style)."""
+        ppr = p.find(_PPR)
+        if ppr is None:
+            return ""
+        num_pr = ppr.find(_W + "numPr")
+        numbered = _num_pr(num_pr) if num_pr is not None else self.styles.numbering(_attr(ppr.find(_W + "pStyle")))
+        if numbered is None or numbered[0] == "0":  # numId 0 switches a style's numbering off
+            return ""
+        return self.numbering.label(*numbered)
 
     def _inline(self, container: etree._Element, out: _ParagraphText) -> None:
         for child in container:
@@ -428,6 +460,13 @@ class WordWalker:
                 return _SYMBOL_FONT[code - 0xF000]
             self.notes.append(("unmapped_symbol", f"symbol U+{code:04X} in font {font!r} kept as is"))
         return chr(code)
+
+
+def _num_pr(num_pr: etree._Element) -> tuple[str, int] | None:
+    num_id = _attr(num_pr.find(_W + "numId"))
+    if num_id is None:
+        return None
+    return num_id, _int_val(num_pr, "ilvl")
 
 
 def _field_name(code: str) -> str:
