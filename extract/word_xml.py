@@ -7,7 +7,11 @@ codes.  So the walker reads the XML itself, with these rules:
 
 - Wrappers are transparent: ``w:sdt``/``w:sdtContent`` (around runs, cells,
   rows or whole tables), ``w:customXml``, ``w:smartTag``, ``w:hyperlink``,
-  ``w:ins``, ``w:moveTo``, ``w:fldSimple``, ``w:dir``/``w:bdo``.
+  ``w:ins``, ``w:moveTo``, ``w:fldSimple``, ``w:dir``/``w:bdo``; Office Math
+  is read down to its ``m:t`` text.  A run-level content control still
+  showing its placeholder prompt has no content.
+- Not read: text boxes and shapes (``w:drawing``, ``w:pict``), headers,
+  footers, footnotes and comments: a report's data is in the body.
 - What Word does not show is not text: ``w:del``/``w:delText``,
   ``w:moveFrom``, hidden runs (``w:vanish`` directly or by character style),
   deleted table rows, and field codes (``w:instrText``, ``fldSimple/@instr``).
@@ -383,10 +387,13 @@ class WordWalker:
                 out.toc_link_depth += 1
                 self._inline(child, out)
                 out.toc_link_depth -= 1
-            elif tag in _TRANSPARENT or tag.startswith(_M):
-                self._inline(child, out)
+            elif tag == _W + "sdt" and child.find(f"{_W}sdtPr/{_W}showingPlcHdr") is not None:
+                continue  # an empty content control showing its prompt ("单击此处输入文字"), not content
             elif tag == _M + "t":
-                out.add(child.text or "")
+                if self._showing():
+                    out.add(child.text or "")
+            elif tag in _TRANSPARENT or (isinstance(tag, str) and tag.startswith(_M)):
+                self._inline(child, out)  # wrappers, and Office Math down to its m:t
 
     def _simple_field(self, element: etree._Element, out: _ParagraphText) -> None:
         code = element.get(_W + "instr", "")

@@ -318,3 +318,25 @@ def test_nonsense_spans_and_merges_still_give_a_grid(tmp_path):
         tr(tc("e", '<w:gridSpan w:val="x"/>'), '<w:tc><w:p><w:r><w:sym w:char="FFFFFFF"/></w:r></w:p></w:tc>'),
     )
     assert grid(read_body(tmp_path, body).tables[0]) == [["a", "b"], ["c", "d"], ["e", ""]]
+
+
+def test_xml_comments_and_processing_instructions_are_ignored(tmp_path):
+    body = "<!-- generator note -->" + p(r("机关"), "<!-- between runs -->", "<?mso-application progid?>", r("事务"))
+    assert texts(read_body(tmp_path, body)) == ["机关事务"]
+
+
+def test_sdt_showing_placeholder_is_not_content(tmp_path):
+    placeholder = (
+        "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>"
+        + r("单击此处输入文字。")
+        + "</w:sdtContent></w:sdt>"
+    )
+    assert texts(read_body(tmp_path, p(r("备注："), placeholder))) == ["备注："]
+
+
+def test_office_math_text_is_read(tmp_path):
+    math = (
+        '<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">'
+        "<m:r><m:t>x≥95%</m:t></m:r></m:oMath>"
+    )
+    assert texts(read_body(tmp_path, p(r("目标值"), math))) == ["目标值x≥95%"]
