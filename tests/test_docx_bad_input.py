@@ -132,3 +132,29 @@ def test_bad_input_writes_nothing_beside_it(tmp_path):
     with pytest.raises(ReadError):
         read_document(path)
     assert os.listdir(tmp_path) == ["scan.doc"]
+
+
+def test_seed_with_random_elements_removed_never_raises_anything_but_a_document(tmp_path):
+    """Structure the walker relies on, knocked out at random: it still reads, never a traceback."""
+    import random
+
+    from lxml import etree
+
+    from tests.conftest import SEED
+
+    with zipfile.ZipFile(SEED / "seed.docx") as archive:
+        original = archive.read("word/document.xml")
+    randomness = random.Random(20200110)
+    for attempt in range(30):
+        root = etree.fromstring(original)
+        elements = list(root.iter())[2:]
+        for victim in randomness.sample(elements, 40):
+            if victim.getparent() is not None:
+                victim.getparent().remove(victim)
+        for element in randomness.sample(list(root.iter()), 20):
+            for name in list(element.attrib):
+                element.set(name, randomness.choice(["", "-1", "x", "99999", "restart"]))
+        path = tmp_path / f"mutant{attempt}.docx"
+        path.write_bytes(docx_bytes("", document=etree.tostring(root, encoding="unicode")))
+        document = read_document(path)
+        assert all(t.n_cols >= 0 and t.n_rows >= 0 for t in document.tables)
