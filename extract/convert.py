@@ -12,7 +12,6 @@ beside an input and two inputs with the same stem cannot collide.
 
 from __future__ import annotations
 
-import atexit
 import email
 import email.policy
 import os
@@ -22,6 +21,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterable
+from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 
 from extract.model import ReadError
@@ -50,7 +50,8 @@ def _profile_dir() -> Path:
     global _profile
     if _profile is None or _profile[0] != os.getpid():
         path = Path(tempfile.mkdtemp(prefix="jixiao-lo-profile-"))
-        atexit.register(shutil.rmtree, path, True)
+        # Removed at exit, also in pool workers, which leave by os._exit and skip atexit handlers.
+        multiprocessing_util.Finalize(None, shutil.rmtree, args=(path, True), exitpriority=0)
         _profile = (os.getpid(), path)
     return _profile[1]
 

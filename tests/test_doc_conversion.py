@@ -173,3 +173,24 @@ def _alive(pid: int) -> bool:
             return stat.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_worker_processes_remove_their_libreoffice_profiles(tmp_path):
+    """Each pool worker converts with a profile of its own and removes it when the pool ends."""
+    import subprocess
+    import sys
+
+    script = (
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from extract import read_document\n"
+        "def work(path):\n"
+        "    return len(read_document(path).tables)\n"
+        "if __name__ == '__main__':\n"
+        "    with ProcessPoolExecutor(2) as pool:\n"
+        f"        print(list(pool.map(work, [{str(SEED / 'seed.doc')!r}] * 4)))\n"
+    )
+    environment = {**os.environ, "TMPDIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[8, 8, 8, 8]"
+    assert [name for name in os.listdir(tmp_path) if name.startswith("jixiao-")] == []
