@@ -9,7 +9,7 @@ from extract.convert import convert_to_docx
 from extract.docx import read_docx
 from extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
 from extract.ole import ENCRYPTED, EXCEL, POWERPOINT, classify_ole
-from extract.sniff import DOCX, HTML, IMAGES, MHT, OLE, RTF, TEXT, UNKNOWN, ZIP, sniff
+from extract.sniff import DOCX, HTML, IMAGES, MHT, OLE, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
 from extract.text import read_text
 
 __all__ = [
@@ -28,7 +28,7 @@ __all__ = [
 
 _REPORTED_FORMATS = {"txt", "docx", "doc", "pdf"}
 # What LibreOffice turns into .docx before the .docx reader sees it.
-_CONVERTED = {OLE, RTF, HTML, MHT}
+_CONVERTED = {OLE, RTF, HTML, MHT, WORDML}
 _OTHER_OFFICE = {EXCEL: "Excel workbook", POWERPOINT: "PowerPoint presentation"}
 
 
@@ -70,7 +70,15 @@ def conversion_kind(path: Path, kind: str | None = None) -> str | None:
             raise ReadError("password-protected Word file: it cannot be read without its password")
         if content in _OTHER_OFFICE:
             raise ReadError(f"not a Word document ({_OTHER_OFFICE[content]})")
+    if kind == WORDML and b"<!doctype" in _head(path).lower():
+        # LibreOffice's XSLT import would resolve its entities; Word never writes one
+        raise ReadError("Word XML that declares a DOCTYPE, which Word never writes; refused as unsafe")
     return kind if kind in _CONVERTED else None
+
+
+def _head(path: Path, size: int = 65536) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(size)
 
 
 def _convert_and_read(path: Path, kind: str) -> Document:

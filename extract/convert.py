@@ -1,7 +1,7 @@
 """Word formats other than .docx → .docx, with LibreOffice headless.
 
-Word 97–2003 (OLE), RTF, HTML and MHT saved by Word (all often archived as
-``.doc``) are converted by one ``soffice`` start per group of files, then read
+Word 97–2003 (OLE), RTF, HTML, MHT and Word 2003 XML saved by Word (all often
+archived as ``.doc``) are converted by one ``soffice`` start per group of files, then read
 by the .docx reader.  LibreOffice opens an MHT (Word's "single file web page")
 as plain text, so its HTML part is unpacked first and converted as HTML.  Each worker process has its own LibreOffice profile (two
 soffice processes sharing a profile hand their work to each other or wait on
@@ -32,7 +32,7 @@ DEFAULT_TIMEOUT = 120.0  # seconds for one soffice start, whatever the group siz
 # plain "docx" export does not exist.
 _DOCX_FILTER = "docx:MS Word 2007 XML"
 # The suffix LibreOffice's type detection expects for each sniffed kind.
-_STAGED_SUFFIX = {"ole": ".doc", "rtf": ".rtf", "html": ".html", "mht": ".mht"}
+_STAGED_SUFFIX = {"ole": ".doc", "rtf": ".rtf", "html": ".html", "mht": ".mht", "wordml": ".xml"}
 
 _profile_lock = threading.Lock()
 _profile: tuple[int, Path] | None = None  # (pid, dir): a forked worker makes its own

@@ -9,6 +9,8 @@ from pathlib import Path
 PDF, DOCX, OLE, RTF, HTML, MHT, TEXT, UNKNOWN = "pdf", "docx", "ole", "rtf", "html", "mht", "text", "unknown"
 # A zip that is not a Word package (or not a readable zip at all).
 ZIP = "zip"
+# Word 2003 XML ("WordprocessingML 2003") and Word's flat OPC XML: one XML file, often saved as .doc.
+WORDML = "wordml"
 # Images archived under a document's name: what they are, for the error message.
 IMAGES = {
     "jpeg": "JPEG image",
@@ -50,6 +52,8 @@ def sniff_bytes(head: bytes, path: Path | None = None) -> str:
     if stripped.startswith(b"{\\rtf"):
         return RTF
     lower = stripped[:1024].lower()
+    if lower.startswith(b"<?xml") and (b'progid="word.document"' in lower or b"<w:worddocument" in lower or b"<pkg:package" in lower):
+        return WORDML
     if lower.startswith(b"mime-version:") or b"multipart/related" in lower:
         return MHT
     if lower.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower():

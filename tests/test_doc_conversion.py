@@ -194,3 +194,34 @@ def test_worker_processes_remove_their_libreoffice_profiles(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[8, 8, 8, 8]"
     assert [name for name in os.listdir(tmp_path) if name.startswith("jixiao-")] == []
+
+
+WORD_2003_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{doctype}
+<?mso-application progid="Word.Document"?>
+<w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"><w:body>
+<w:p><w:r><w:t>临西县机关事务管理局</w:t></w:r></w:p>
+<w:tbl><w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid>
+<w:tr><w:tc><w:tcPr><w:vmerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>产出指标</w:t></w:r></w:p></w:tc>
+<w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>数量指标</w:t></w:r></w:p></w:tc></w:tr>
+<w:tr><w:tc><w:tcPr><w:vmerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>质量</w:t></w:r></w:p></w:tc>
+<w:tc><w:p><w:r><w:t>≥95%</w:t></w:r></w:p></w:tc></w:tr>
+</w:tbl><w:p/></w:body></w:wordDocument>"""
+
+
+def test_word_2003_xml_named_doc_reads_like_a_text_export(tmp_path):
+    """LibreOffice's Word 2003 XML import drops vmerge: the merged-down cell arrives empty, as in a text export."""
+    path = tmp_path / "report.doc"
+    path.write_text(WORD_2003_XML.format(doctype=""), encoding="utf-8")
+    assert conversion_kind(path) == "wordml"
+    document = read_document(path)
+    assert document.format == "doc"
+    assert [[c.text for c in row] for row in document.tables[0].rows()] == [["产出指标", "数量指标"], ["", "质量", "≥95%"]]
+
+
+def test_word_2003_xml_with_a_doctype_is_refused_before_libreoffice_sees_it(tmp_path):
+    path = tmp_path / "report.doc"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE", encoding="utf-8")
+    path.write_text(WORD_2003_XML.format(doctype=f'<!DOCTYPE w [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'), encoding="utf-8")
+    with pytest.raises(ReadError, match="DOCTYPE"):
+        read_document(path)
