@@ -6,10 +6,10 @@ import tempfile
 from pathlib import Path
 
 from extract.convert import convert_to_docx
-from extract.docx import read_docx
+from extract.docx import read_docx, read_flat_opc
 from extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
 from extract.ole import ENCRYPTED, EXCEL, POWERPOINT, classify_ole
-from extract.sniff import DOCX, HTML, IMAGES, MHT, OLE, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
+from extract.sniff import DOCX, FLAT_OPC, HTML, IMAGES, MHT, OLE, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
 from extract.text import read_text
 
 __all__ = [
@@ -45,6 +45,8 @@ def read_document(path: Path, converted: Path | None = None) -> Document:
         document = read_text(path)
     elif kind in (DOCX, ZIP):
         document = read_docx(path)
+    elif kind == FLAT_OPC:
+        document = read_flat_opc(path)
     elif conversion_kind(path, kind) is not None:
         document = read_docx(converted) if converted is not None else _convert_and_read(path, kind)
     elif kind == UNKNOWN:
@@ -96,4 +98,4 @@ def reported_format(path: Path, kind: str) -> str:
         return suffix
     if kind in _CONVERTED:
         return "doc"
-    return {TEXT: "txt", ZIP: "docx"}.get(kind, kind)
+    return {TEXT: "txt", ZIP: "docx", FLAT_OPC: "docx"}.get(kind, kind)

@@ -1,7 +1,8 @@
 """.docx (OOXML WordprocessingML package) → document model.
 
-The package is opened with zipfile and its parts parsed with a hardened lxml
-parser; :mod:`extract.word_xml` walks the main document part.  Defences:
+The package is opened with zipfile (or, for Word's single-file "Word XML
+Document", read from its ``pkg:package`` flat OPC form) and its parts parsed
+with a hardened lxml parser; :mod:`extract.word_xml` walks the main document part.  Defences:
 every member's uncompressed size is checked before it is read (zip bomb), a
 part with a DOCTYPE is refused (entity expansion, external entities), and
 entities are never resolved nor anything fetched.
@@ -24,6 +25,7 @@ from extract.word_xml import W_NS, Styles, WordWalker
 MAX_PART_BYTES = 200 * 1024 * 1024
 
 _PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_FLAT = "{http://schemas.microsoft.com/office/2006/xmlPackage}"
 _OFFICE_DOCUMENT = "/officeDocument"
 _STYLES = "/styles"
 _NUMBERING = "/numbering"
@@ -48,6 +50,27 @@ def parse_part(data: bytes, name: str) -> etree._Element:
 
 
 class _Package:
+    """Parts by name, and the relationships between them."""
+
+    def xml(self, name: str) -> etree._Element | None:
+        raise NotImplementedError
+
+    def related(self, source: str, relation: str) -> str | None:
+        """The part a relationship of ``source`` (``""`` = the package) points to."""
+        folder, base = posixpath.split(source)
+        rels = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
+        if rels is None:
+            return None
+        for rel in rels.iter(_PKG_RELS + "Relationship"):
+            if rel.get("Type", "").endswith(relation) and rel.get("TargetMode") != "External":
+                target = rel.get("Target", "")
+                if target.startswith("/"):
+                    return target.lstrip("/")
+                return posixpath.normpath(posixpath.join(folder, target))
+        return None
+
+
+class _ZipPackage(_Package):
     def __init__(self, path: Path, max_part_bytes: int) -> None:
         self.max_part_bytes = max_part_bytes
         try:
@@ -56,7 +79,7 @@ class _Package:
             raise ReadError(f"corrupt .docx: not a readable zip archive ({exc})") from exc
         self.members = {info.filename: info for info in self.archive.infolist()}
 
-    def __enter__(self) -> _Package:
+    def __enter__(self) -> _ZipPackage:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -86,31 +109,45 @@ class _Package:
         data = self.read(name)
         return None if data is None else parse_part(data, name)
 
-    def related(self, source: str, relation: str) -> str | None:
-        """The part a relationship of ``source`` (``""`` = the package) points to."""
-        folder, base = posixpath.split(source)
-        rels = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
-        if rels is None:
+
+class _FlatPackage(_Package):
+    """Word's flat OPC: every part inline as ``pkg:part/pkg:xmlData``, in one XML file."""
+
+    def __init__(self, path: Path, max_part_bytes: int) -> None:
+        if path.stat().st_size > max_part_bytes:
+            raise ReadError(f"Word XML file of {path.stat().st_size:,} bytes (limit {max_part_bytes:,}): refused")
+        root = parse_part(path.read_bytes(), path.name)
+        self.parts = {
+            part.get(_FLAT + "name", "").lstrip("/"): part.find(_FLAT + "xmlData") for part in root.iter(_FLAT + "part")
+        }
+
+    def xml(self, name: str) -> etree._Element | None:
+        data = self.parts.get(name)
+        if data is None:
             return None
-        for rel in rels.iter(_PKG_RELS + "Relationship"):
-            if rel.get("Type", "").endswith(relation) and rel.get("TargetMode") != "External":
-                target = rel.get("Target", "")
-                if target.startswith("/"):
-                    return target.lstrip("/")
-                return posixpath.normpath(posixpath.join(folder, target))
-        return None
+        return next((child for child in data if isinstance(child.tag, str)), None)  # past comments
 
 
 def read_docx(path: Path, max_part_bytes: int = MAX_PART_BYTES) -> Document:
-    with _Package(Path(path), max_part_bytes) as package:
-        main = package.related("", _OFFICE_DOCUMENT) or "word/document.xml"
-        root = package.xml(main)
-        if root is None:
-            raise ReadError("not a Word document: the package has no main document part")
-        styles_part = package.related(main, _STYLES)
-        styles = Styles.from_xml(package.xml(styles_part) if styles_part else None)
-        numbering_part = package.related(main, _NUMBERING)
-        numbering = Numbering(package.xml(numbering_part) if numbering_part else None)
+    """Read a .docx package (zip)."""
+    with _ZipPackage(Path(path), max_part_bytes) as package:
+        return _read_package(package)
+
+
+def read_flat_opc(path: Path, max_part_bytes: int = MAX_PART_BYTES) -> Document:
+    """Read Word's single-file XML document (flat OPC, ``pkg:package``)."""
+    return _read_package(_FlatPackage(Path(path), max_part_bytes))
+
+
+def _read_package(package: _Package) -> Document:
+    main = package.related("", _OFFICE_DOCUMENT) or "word/document.xml"
+    root = package.xml(main)
+    if root is None:
+        raise ReadError("not a Word document: the package has no main document part")
+    styles_part = package.related(main, _STYLES)
+    styles = Styles.from_xml(package.xml(styles_part) if styles_part else None)
+    numbering_part = package.related(main, _NUMBERING)
+    numbering = Numbering(package.xml(numbering_part) if numbering_part else None)
     body = root.find(f"{{{W_NS}}}body")
     if body is None:
         raise ReadError(f"{main} has no w:body: not a WordprocessingML document")

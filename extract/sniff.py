@@ -9,8 +9,9 @@ from pathlib import Path
 PDF, DOCX, OLE, RTF, HTML, MHT, TEXT, UNKNOWN = "pdf", "docx", "ole", "rtf", "html", "mht", "text", "unknown"
 # A zip that is not a Word package (or not a readable zip at all).
 ZIP = "zip"
-# Word 2003 XML ("WordprocessingML 2003") and Word's flat OPC XML: one XML file, often saved as .doc.
-WORDML = "wordml"
+# Word 2003 XML ("WordprocessingML 2003") and Word 2007+ flat OPC ("Word XML Document"):
+# one XML file each, often saved as .doc.
+WORDML, FLAT_OPC = "wordml", "flat_opc"
 # Images archived under a document's name: what they are, for the error message.
 IMAGES = {
     "jpeg": "JPEG image",
@@ -52,7 +53,9 @@ def sniff_bytes(head: bytes, path: Path | None = None) -> str:
     if stripped.startswith(b"{\\rtf"):
         return RTF
     lower = stripped[:1024].lower()
-    if lower.startswith(b"<?xml") and (b'progid="word.document"' in lower or b"<w:worddocument" in lower or b"<pkg:package" in lower):
+    if lower.startswith(b"<?xml") and b"<pkg:package" in lower:
+        return FLAT_OPC
+    if lower.startswith(b"<?xml") and (b'progid="word.document"' in lower or b"<w:worddocument" in lower):
         return WORDML
     if lower.startswith(b"mime-version:") or b"multipart/related" in lower:
         return MHT

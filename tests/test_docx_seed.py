@@ -10,10 +10,11 @@ import pytest
 
 from extract import read_document
 from extract.fields import parse_tc
-from extract.model import Heading, Table
+from extract.model import Heading, ReadError, Table
 from extract.text import read_text
 from jixiao import extract_file
 from tests.conftest import SEED, SEED_TXT, assert_same_report
+from tests.fixtures.word.builders import flat_opc
 from tests.fixtures.word.compare import content_differences, folded, table_differences
 
 SEED_DOCX = SEED / "seed.docx"
@@ -45,6 +46,22 @@ def _catalogue() -> list[dict]:
 def test_seed_docx_says_what_its_text_export_says(seed_docx, seed_text):
     assert seed_docx.format == "docx"
     assert content_differences(seed_docx, seed_text) == []
+
+
+def test_seed_as_flat_opc_word_xml_named_doc_says_the_same(tmp_path, seed_text):
+    path = tmp_path / "seed.doc"
+    path.write_text(flat_opc(SEED_DOCX.read_bytes()), encoding="utf-8")
+    document = read_document(path)
+    assert document.format == "doc"
+    assert content_differences(document, seed_text) == []
+
+
+def test_flat_opc_with_a_doctype_is_refused(tmp_path):
+    text = flat_opc(SEED_DOCX.read_bytes()).replace("?>\n<pkg:package", '?>\n<!DOCTYPE p [<!ENTITY e "x">]>\n<pkg:package', 1)
+    path = tmp_path / "seed.doc"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReadError, match="DOCTYPE"):
+        read_document(path)
 
 
 def test_seed_docx_every_row_covers_the_whole_grid(seed_docx):
