@@ -99,7 +99,9 @@ def convert_to_docx(
         if converted.is_file() and converted.stat().st_size > 0:
             results[path] = converted
         else:
-            results[path] = ReadError(failure or "LibreOffice could not convert it to .docx (damaged or not a Word file?)")
+            results[path] = ReadError(
+                failure or "LibreOffice could not convert it to .docx (damaged or not a Word file?)"
+            )
     return results
 
 

@@ -80,7 +80,9 @@ class Numbering:
 
         def placeholder(match: re.Match[str]) -> str:
             index = int(match.group(1)) - 1
-            value = counters[index] if 0 <= index < 9 and counters[index] is not None else levels.get(index, _Level()).start
+            value = (
+                counters[index] if 0 <= index < 9 and counters[index] is not None else levels.get(index, _Level()).start
+            )
             return format_number(value, levels.get(index, level).fmt)
 
         return re.sub(r"%([1-9])", placeholder, level.text) + level.suffix

@@ -65,7 +65,7 @@ def _mht(html: bytes, encoding: str, charset: str) -> bytes:
         b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart_01D5"\r\n\r\n'
         b"This document is a Single File Web Page, also known as a Web Archive file.\r\n\r\n"
         b"------=_NextPart_01D5\r\nContent-Location: file:///C:/report.htm\r\n"
-        + f"Content-Transfer-Encoding: {encoding}\r\nContent-Type: text/html; charset=\"{charset}\"\r\n\r\n".encode()
+        + f'Content-Transfer-Encoding: {encoding}\r\nContent-Type: text/html; charset="{charset}"\r\n\r\n'.encode()
         + body
         + b"\r\n------=_NextPart_01D5--\r\n"
     )
@@ -190,7 +190,9 @@ def test_worker_processes_remove_their_libreoffice_profiles(tmp_path):
         f"        print(list(pool.map(work, [{str(SEED / 'seed.doc')!r}] * 4)))\n"
     )
     environment = {**os.environ, "TMPDIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[8, 8, 8, 8]"
     assert [name for name in os.listdir(tmp_path) if name.startswith("jixiao-")] == []
@@ -215,13 +217,18 @@ def test_word_2003_xml_named_doc_reads_like_a_text_export(tmp_path):
     assert conversion_kind(path) == "wordml"
     document = read_document(path)
     assert document.format == "doc"
-    assert [[c.text for c in row] for row in document.tables[0].rows()] == [["产出指标", "数量指标"], ["", "质量", "≥95%"]]
+    assert [[c.text for c in row] for row in document.tables[0].rows()] == [
+        ["产出指标", "数量指标"],
+        ["", "质量", "≥95%"],
+    ]
 
 
 def test_word_2003_xml_with_a_doctype_is_refused_before_libreoffice_sees_it(tmp_path):
     path = tmp_path / "report.doc"
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-VALUE", encoding="utf-8")
-    path.write_text(WORD_2003_XML.format(doctype=f'<!DOCTYPE w [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'), encoding="utf-8")
+    path.write_text(
+        WORD_2003_XML.format(doctype=f'<!DOCTYPE w [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'), encoding="utf-8"
+    )
     with pytest.raises(ReadError, match="DOCTYPE"):
         read_document(path)

@@ -27,7 +27,9 @@ def _read_fails(path, reason: str) -> ReadError:
 def test_password_protected_ooxml_is_refused(tmp_path, suffix):
     """Word saves a .docx with a password as an OLE file holding EncryptionInfo and EncryptedPackage."""
     path = tmp_path / f"secret{suffix}"
-    path.write_bytes(ole_bytes({"EncryptionInfo": b"\x04\x00\x04\x00" + b"\0" * 200, "EncryptedPackage": os.urandom(3000)}))
+    path.write_bytes(
+        ole_bytes({"EncryptionInfo": b"\x04\x00\x04\x00" + b"\0" * 200, "EncryptedPackage": os.urandom(3000)})
+    )
     _read_fails(path, "password-protected")
 
 

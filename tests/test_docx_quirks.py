@@ -135,7 +135,9 @@ def test_smart_tag_and_hyperlink_wrapping_runs(tmp_path):
         '<w:smartTagPr><w:attr w:name="SourceValue" w:val="55.3"/></w:smartTagPr>' + r("55.3") + "</w:smartTag>"
     )
     link = '<w:hyperlink w:anchor="_Toc31560011">' + r("临机编[2012]153号") + "</w:hyperlink>"
-    assert texts(read_body(tmp_path, p(r("评审资金"), smart, r("万元，"), link))) == ["评审资金55.3万元，临机编[2012]153号"]
+    assert texts(read_body(tmp_path, p(r("评审资金"), smart, r("万元，"), link))) == [
+        "评审资金55.3万元，临机编[2012]153号"
+    ]
 
 
 def test_sdt_run_content_control_is_read(tmp_path):
@@ -194,7 +196,12 @@ def test_deleted_paragraph_mark_joins_the_next_paragraph(tmp_path):
 
 
 def test_vanish_hidden_text_does_not_count(tmp_path):
-    body = p(r("visible"), r(" hidden", "<w:vanish/>"), r(" by style", '<w:rStyle w:val="secret"/>'), r("!", '<w:vanish w:val="0"/>'))
+    body = p(
+        r("visible"),
+        r(" hidden", "<w:vanish/>"),
+        r(" by style", '<w:rStyle w:val="secret"/>'),
+        r("!", '<w:vanish w:val="0"/>'),
+    )
     assert texts(read_body(tmp_path, body)) == ["visible!"]
 
 
@@ -238,8 +245,12 @@ def test_toc_field_result_is_not_content_nor_its_nested_fields(tmp_path):
     entry = r("总体绩效目标") + "<w:r><w:tab/></w:r>" + field([" PAGEREF _Toc1 \\h "], r("2"))
     body = (
         p(r("目  录"))
-        + p('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> TOC \\o "1-3" </w:instrText></w:r>'
-            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>', entry, ppr='<w:pStyle w:val="11"/>')  # fmt: skip
+        + p(
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> TOC \\o "1-3" </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
+            entry,
+            ppr='<w:pStyle w:val="11"/>',
+        )  # fmt: skip
         + p(r("分项绩效目标2"))
         + p('<w:r><w:fldChar w:fldCharType="end"/></w:r>')
         + p(r("正文"))
@@ -253,9 +264,21 @@ def test_other_field_results_count(tmp_path):
 
 
 def test_unlinked_toc_lines_are_skipped(tmp_path):
-    link = '<w:hyperlink w:anchor="_Toc31560001">' + r("总体绩效目标") + "<w:r><w:tab/></w:r>" + r("2") + "</w:hyperlink>"
+    link = (
+        '<w:hyperlink w:anchor="_Toc31560001">' + r("总体绩效目标") + "<w:r><w:tab/></w:r>" + r("2") + "</w:hyperlink>"
+    )
     lo_link = '<w:hyperlink w:anchor="__RefHeading___Toc31560002">' + r("分项绩效目标 3") + "</w:hyperlink>"
-    body = p(link) + p(lo_link) + p(r("目录页", ), ppr='<w:pStyle w:val="11"/>') + p(r("正文2"))
+    body = (
+        p(link)
+        + p(lo_link)
+        + p(
+            r(
+                "目录页",
+            ),
+            ppr='<w:pStyle w:val="11"/>',
+        )
+        + p(r("正文2"))
+    )
     assert texts(read_body(tmp_path, body)) == ["正文2"]
 
 
@@ -272,7 +295,11 @@ def test_no_break_hyphen_and_soft_hyphen(tmp_path):
 
 
 def test_sym_symbol_font_maps_to_unicode(tmp_path):
-    body = p('<w:r><w:sym w:font="Symbol" w:char="F0B3"/></w:r>', r("95%"), '<w:r><w:sym w:font="SimSun" w:char="2264"/></w:r>')
+    body = p(
+        '<w:r><w:sym w:font="Symbol" w:char="F0B3"/></w:r>',
+        r("95%"),
+        '<w:r><w:sym w:font="SimSun" w:char="2264"/></w:r>',
+    )
     assert texts(read_body(tmp_path, body)) == ["≥95%≤"]
 
 
@@ -292,7 +319,13 @@ def test_empty_paragraphs_are_not_blocks(tmp_path):
         ('<w:pStyle w:val="inherits"/>', 3),  # outline level inherited through basedOn
         ('<w:outlineLvl w:val="1"/>', 2),  # outline level on the paragraph
     ],
-    ids=["heading_style", "chinese_heading_style", "style_outline_level", "based_on_outline_level", "paragraph_outline_level"],
+    ids=[
+        "heading_style",
+        "chinese_heading_style",
+        "style_outline_level",
+        "based_on_outline_level",
+        "paragraph_outline_level",
+    ],
 )
 def test_heading_by_style_or_outline_level(tmp_path, ppr, level):
     (block,) = read_body(tmp_path, p(r(" 第一部分 "), ppr=ppr)).blocks

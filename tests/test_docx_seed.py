@@ -57,7 +57,9 @@ def test_seed_as_flat_opc_word_xml_named_doc_says_the_same(tmp_path, seed_text):
 
 
 def test_flat_opc_with_a_doctype_is_refused(tmp_path):
-    text = flat_opc(SEED_DOCX.read_bytes()).replace("?>\n<pkg:package", '?>\n<!DOCTYPE p [<!ENTITY e "x">]>\n<pkg:package', 1)
+    text = flat_opc(SEED_DOCX.read_bytes()).replace(
+        "?>\n<pkg:package", '?>\n<!DOCTYPE p [<!ENTITY e "x">]>\n<pkg:package', 1
+    )
     path = tmp_path / "seed.doc"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ReadError, match="DOCTYPE"):
@@ -83,7 +85,9 @@ def test_seed_docx_quirk(quirk, seed_docx, seed_text):
             heading = _heading_before(seed_docx, table)
             assert heading.tc is not None and heading.tc.text == heading.text
     else:
-        heading = next(b for b in seed_docx.blocks if isinstance(b, Heading) and b.tc and b.tc.text == where.split(":")[1])
+        heading = next(
+            b for b in seed_docx.blocks if isinstance(b, Heading) and b.tc and b.tc.text == where.split(":")[1]
+        )
         cells = []
         assert "TC" not in heading.text
     every_text = [b.text for b in seed_docx.blocks if not isinstance(b, Table)] + [
