@@ -20,6 +20,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import zipfile
 from collections.abc import Iterable
 from multiprocessing import util as multiprocessing_util
 from pathlib import Path
@@ -62,7 +63,8 @@ def convert_to_docx(
     """Convert a group of files with one soffice start.
 
     Returns, for each input path, the converted .docx inside ``workdir`` or
-    the ReadError saying why it could not be converted.  ``kinds`` (path →
+    the ReadError saying why it could not be converted.  A file soffice hangs
+    on is killed at ``timeout`` and the files after it get a new start.  ``kinds`` (path →
     sniffed kind) chooses the suffix LibreOffice sees; it defaults to ``.doc``.
     The caller owns ``workdir`` and removes it.
     """
@@ -89,19 +91,27 @@ def convert_to_docx(
             shutil.copyfile(path, target)
         staged[path] = target
 
-    failure = None
-    if staged:
-        with _profile_lock:
-            failure = _run_soffice(binary, list(staged.values()), out_dir, timeout)
     results: dict[Path, Path | ReadError] = dict(failures)
-    for path, target in staged.items():
-        converted = out_dir / (target.stem + ".docx")
-        if converted.is_file() and converted.stat().st_size > 0:
-            results[path] = converted
-        else:
-            results[path] = ReadError(
-                failure or "LibreOffice could not convert it to .docx (damaged or not a Word file?)"
-            )
+    pending = list(staged)  # in the order soffice works through them
+    with _profile_lock:
+        while pending:
+            failure, timed_out = _run_soffice(binary, [staged[path] for path in pending], out_dir, timeout)
+            left = []
+            for path in pending:
+                converted = out_dir / (staged[path].stem + ".docx")
+                if converted.is_file() and zipfile.is_zipfile(converted):  # not one cut off mid-write
+                    results[path] = converted
+                else:
+                    left.append(path)
+            if not (timed_out and left):
+                for path in left:
+                    results[path] = ReadError(
+                        failure or "LibreOffice could not convert it (damaged, or not a Word file?)"
+                    )
+                break
+            # soffice converts in order, so the first file left is the one it hung on; the rest get a new start
+            results[left[0]] = ReadError(failure)
+            pending = left[1:]
     return results
 
 
@@ -119,8 +129,8 @@ def _mht_html(path: Path) -> bytes | None:
     return None
 
 
-def _run_soffice(binary: str, inputs: list[Path], out_dir: Path, timeout: float) -> str | None:
-    """Run one soffice; the failure message for files left unconverted, or None."""
+def _run_soffice(binary: str, inputs: list[Path], out_dir: Path, timeout: float) -> tuple[str | None, bool]:
+    """Run one soffice: (the failure message for files left unconverted or None, whether it timed out)."""
     command = [
         binary,
         f"-env:UserInstallation={_profile_dir().as_uri()}",
@@ -149,13 +159,13 @@ def _run_soffice(binary: str, inputs: list[Path], out_dir: Path, timeout: float)
     except subprocess.TimeoutExpired:
         _kill_group(process.pid)
         process.communicate()
-        return f"LibreOffice did not finish converting within {timeout:g} s (killed)"
+        return f"LibreOffice did not finish converting within {timeout:g} s (killed)", True
     finally:
         _kill_group(process.pid)  # anything soffice left running in its group
     if process.returncode != 0:
         tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
-        return f"LibreOffice failed: {tail[0]}"
-    return None
+        return f"LibreOffice failed: {tail[0]}", False
+    return None, False
 
 
 def _kill_group(pgid: int) -> None:

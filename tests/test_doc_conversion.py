@@ -167,6 +167,31 @@ def test_timeout_kills_the_whole_soffice_process_group(tmp_path, monkeypatch):
     assert not _alive(pid)
 
 
+def test_a_file_soffice_hangs_on_costs_only_itself(tmp_path, monkeypatch):
+    """soffice converts in order: the file it hung on fails, the ones after it get a new start."""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    (fake_bin / "soffice").write_text(
+        "#!/bin/sh\n"
+        'out=""; previous=""\n'
+        'for arg in "$@"; do [ "$previous" = "--outdir" ] && out="$arg"; previous="$arg"; done\n'
+        'for arg in "$@"; do case "$arg" in *.doc)\n'
+        '  grep -q HANG "$arg" && sleep 300\n'
+        '  name=$(basename "$arg"); cp ' + str(SEED / "seed.docx") + ' "$out/${name%.doc}.docx";;\n'
+        "esac; done\n"
+    )
+    (fake_bin / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake_bin}{os.pathsep}{os.environ['PATH']}")
+    inputs = [tmp_path / name for name in ("a.doc", "b.doc", "c.doc")]
+    for path in inputs:
+        path.write_text("HANG" if path.name == "b.doc" else "fine")
+    started = time.monotonic()
+    results = convert_to_docx(inputs, tmp_path / "work", timeout=1)
+    assert time.monotonic() - started < 6
+    assert isinstance(results[inputs[0]], Path) and isinstance(results[inputs[2]], Path)
+    assert isinstance(results[inputs[1]], ReadError) and "did not finish" in str(results[inputs[1]])
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:
