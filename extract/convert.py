@@ -1,14 +1,16 @@
 """Word formats other than .docx → .docx, with LibreOffice headless.
 
 Word 97–2003 (OLE), RTF, HTML, MHT and Word 2003 XML saved by Word (all often
-archived as ``.doc``) are converted by one ``soffice`` start per group of files, then read
-by the .docx reader.  LibreOffice opens an MHT (Word's "single file web page")
-as plain text, so its HTML part is unpacked first and converted as HTML.  Each worker process has its own LibreOffice profile (two
-soffice processes sharing a profile hand their work to each other or wait on
-its lock).  Inputs are copied into the work directory under neutral names
-first, so nothing (converted file, LibreOffice lock file) is ever written
-beside an input and two inputs with the same stem cannot collide.
-"""
+archived as ``.doc``) are converted by one ``soffice`` start per group of
+files, then read by the .docx reader.  LibreOffice opens an MHT (Word's
+"single file web page") as plain text, so its HTML part is unpacked first and
+converted as HTML.
+
+Each worker process has its own LibreOffice profile (two soffice processes
+sharing a profile hand their work to each other or wait on its lock).  Inputs
+are copied into the work directory under neutral names first, so nothing
+(converted file, LibreOffice lock file) is ever written beside an input and
+two inputs with the same stem cannot collide."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 
 from extract.model import ReadError
+from extract.sniff import sniff
 
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 DEFAULT_TIMEOUT = 120.0  # seconds for one soffice start, whatever the group size
@@ -64,9 +67,10 @@ def convert_to_docx(
 
     Returns, for each input path, the converted .docx inside ``workdir`` or
     the ReadError saying why it could not be converted.  A file soffice hangs
-    on is killed at ``timeout`` and the files after it get a new start.  ``kinds`` (path →
-    sniffed kind) chooses the suffix LibreOffice sees; it defaults to ``.doc``.
-    The caller owns ``workdir`` and removes it.
+    on is killed at ``timeout`` and the files after it get a new start.
+    ``kinds`` (path → what :func:`extract.sniff.sniff` said, to spare a second
+    look) decides how each file is handed over.  The caller owns ``workdir``
+    and removes it.
     """
     paths = [Path(p) for p in paths]
     if not paths:
@@ -78,7 +82,7 @@ def convert_to_docx(
     staged: dict[Path, Path] = {}
     failures: dict[Path, ReadError] = {}
     for number, path in enumerate(paths):
-        kind = (kinds or {}).get(path, "ole")
+        kind = (kinds or {}).get(path) or sniff(path)
         target = staged_dir / f"{number:05d}{_STAGED_SUFFIX.get(kind, '.doc')}"
         if kind == "mht":
             html = _mht_html(path)
