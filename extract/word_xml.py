@@ -100,7 +100,7 @@ class _Style:
 
 @dataclass
 class Styles:
-    """What the walker needs from styles.xml: heading levels and hidden character styles."""
+    """What the walker needs from styles.xml: heading levels, TOC and list styles, hidden character styles."""
 
     by_id: dict[str, _Style] = field(default_factory=dict)
 
