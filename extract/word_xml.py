@@ -296,6 +296,11 @@ class WordWalker:
                 if v_merge == "continue" and above is not None and above.colspan == span:
                     above.rowspan = row_index - above.row + 1
                     row_cells.append(above)
+                    if any((text.text or "").strip() for text in tc.iter(_T)):  # no walk: it would advance lists
+                        self.notes.append(
+                            ("merged_cell_text", f"table {index}, row {row_index + 1}, column {col + 1}: text in a "
+                             "cell merged into the one above is not shown by Word and was not read")
+                        )  # fmt: skip
                 else:
                     cell = Cell(text=self._cell_text(tc, index, row_index, col), row=row_index, col=col, colspan=span)
                     row_cells.append(cell)

@@ -373,3 +373,10 @@ def test_office_math_text_is_read(tmp_path):
         "<m:r><m:t>x≥95%</m:t></m:r></m:oMath>"
     )
     assert texts(read_body(tmp_path, p(r("目标值"), math))) == ["目标值x≥95%"]
+
+
+def test_text_left_in_a_vmerge_continuation_is_noted_not_read(tmp_path):
+    body = tbl(1, tr(tc("产出指标", '<w:vMerge w:val="restart"/>')), tr(tc("stray", "<w:vMerge/>")))
+    document = read_body(tmp_path, body)
+    assert grid(document.tables[0]) == [["产出指标"], ["产出指标"]]
+    assert [code for code, _ in document.notes] == ["merged_cell_text"]
