@@ -211,7 +211,10 @@ class WordWalker:
     # -- blocks -----------------------------------------------------------
 
     def document(self, body: etree._Element) -> Document:
-        return Document(blocks=list(self._body_blocks(body)), format="docx", notes=self.notes)
+        blocks = list(self._body_blocks(body))
+        if self.fields:
+            self.notes.append(("unterminated_field", "a field never ends; the text after it was read as its result"))
+        return Document(blocks=blocks, format="docx", notes=self.notes)
 
     def _block_elements(self, container: etree._Element):
         """Paragraphs and tables of a body or cell, through sdt/customXml wrappers."""
@@ -226,6 +229,9 @@ class WordWalker:
         carried: list[str] = []  # text of paragraphs whose mark was deleted
         for element in self._block_elements(body):
             if element.tag == _TBL:
+                if carried:  # a deleted paragraph mark cannot join a table
+                    yield Paragraph(text="".join(carried))
+                    carried = []
                 self.table_count += 1
                 yield self._table(element, self.table_count)
                 continue
@@ -366,6 +372,10 @@ class WordWalker:
         if label:
             out.parts.append(label)
         self._inline(p, out)
+        # A field code does not cross a paragraph mark in the files Word writes; one left open
+        # here is damaged and is closed, so it cannot swallow the rest of the document.
+        while self.fields and not self.fields[-1].in_result:
+            self._field_char("end", out)
         return out
 
     def _list_label(self, p: etree._Element) -> str:

@@ -380,3 +380,24 @@ def test_text_left_in_a_vmerge_continuation_is_noted_not_read(tmp_path):
     document = read_body(tmp_path, body)
     assert grid(document.tables[0]) == [["产出指标"], ["产出指标"]]
     assert [code for code, _ in document.notes] == ["merged_cell_text"]
+
+
+def test_field_code_left_open_does_not_swallow_the_document(tmp_path):
+    body = p(r("标题"), '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> TC 标题 </w:instrText></w:r>')
+    document = read_body(tmp_path, body + p(r("正文")) + tbl(1, tr(tc("cell"))))
+    assert texts(document) == ["标题", "正文"]
+    assert document.blocks[0].tc is not None and grid(document.tables[0]) == [["cell"]]
+
+
+def test_field_result_never_ended_is_noted(tmp_path):
+    body = p('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>', r("3")) + p(r("正文"))  # fmt: skip
+    document = read_body(tmp_path, body)
+    assert texts(document) == ["3", "正文"]
+    assert [code for code, _ in document.notes] == ["unterminated_field"]
+
+
+def test_deleted_paragraph_mark_before_a_table_keeps_its_text(tmp_path):
+    body = p(r("表前"), ppr='<w:rPr><w:del w:id="1" w:author="a"/></w:rPr>') + tbl(1, tr(tc("cell")))
+    document = read_body(tmp_path, body)
+    assert texts(document) == ["表前"] and len(document.tables) == 1
