@@ -48,7 +48,9 @@ codes.  So the walker reads the XML itself, with these rules:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from lxml import etree
 
@@ -82,6 +84,8 @@ _SYMBOL_FONT = {
     0xA3: "≤", 0xB3: "≥", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xB9: "≠", 0xBB: "≈", 0xB0: "°",
     0xA5: "∞", 0xD6: "√", 0xAE: "→", 0xAC: "←", 0xAD: "↑", 0xAF: "↓", 0xB7: "•", 0xD7: "·",
 }  # fmt: skip
+
+_Value = TypeVar("_Value")
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 _TOC_STYLE = re.compile(r"^(?:toc|contents|目录)\s*\d$", re.IGNORECASE)
@@ -126,48 +130,44 @@ class Styles:
         return styles
 
     def heading_level(self, style_id: str | None) -> int | None:
-        """1-based outline level a paragraph style gives, following basedOn."""
-        seen = set()
-        while style_id and style_id not in seen:
-            seen.add(style_id)
-            style = self.by_id.get(style_id)
-            if style is None:
-                return None
-            match = _HEADING_STYLE.match(style.name.strip())
-            if match and match.group(1) != "0":
-                return int(match.group(1))
-            if style.outline is not None:
-                return style.outline + 1 if style.outline < 9 else None
-            style_id = style.based_on
-        return None
+        """1-based outline level a paragraph style gives, following basedOn (outline level 9 = body text)."""
+        level = self._inherited(style_id, _style_level)
+        return level or None
 
     def numbering(self, style_id: str | None) -> tuple[str, int] | None:
-        seen = set()
-        while style_id and style_id not in seen:
-            seen.add(style_id)
-            style = self.by_id.get(style_id)
-            if style is None:
-                return None
-            if style.numbering is not None:
-                return style.numbering
-            style_id = style.based_on
-        return None
+        """(numId, ilvl) of the list a paragraph style numbers its paragraphs in, following basedOn."""
+        return self._inherited(style_id, lambda style: style.numbering)
 
     def is_toc_entry(self, style_id: str | None) -> bool:
         style = self.by_id.get(style_id or "")
         return style is not None and bool(_TOC_STYLE.match(style.name.strip()))
 
     def is_hidden(self, style_id: str | None) -> bool:
+        return bool(self._inherited(style_id, lambda style: True if style.hidden else None))
+
+    def _inherited(self, style_id: str | None, pick: Callable[[_Style], _Value | None]) -> _Value | None:
+        """The first value ``pick`` finds on the style or on the styles it is based on."""
         seen = set()
         while style_id and style_id not in seen:
             seen.add(style_id)
             style = self.by_id.get(style_id)
             if style is None:
-                return False
-            if style.hidden:
-                return True
+                return None
+            value = pick(style)
+            if value is not None:
+                return value
             style_id = style.based_on
-        return False
+        return None
+
+
+def _style_level(style: _Style) -> int | None:
+    """A heading style's level; 0 when the style says body text (stops the basedOn walk); None to ask its base."""
+    match = _HEADING_STYLE.match(style.name.strip())
+    if match and match.group(1) != "0":
+        return int(match.group(1))
+    if style.outline is not None:
+        return style.outline + 1 if style.outline < 9 else 0
+    return None
 
 
 def _on(toggle: etree._Element | None) -> bool:
