@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_VAL = _W + "val"
+from extract.word_ns import VAL as _VAL
+from extract.word_ns import W as _W
+from extract.word_ns import is_on
+from extract.word_ns import to_int as _int
 
 _CHINESE_DIGITS = "零一二三四五六七八九"
 _LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -102,13 +104,8 @@ def _level(lvl: etree._Element) -> _Level:
     suffix = lvl.find(_W + "suff")
     if suffix is not None:
         level.suffix = {"space": " ", "nothing": ""}.get(suffix.get(_VAL, "tab"), "\t")
-    vanish = lvl.find(f"{_W}rPr/{_W}vanish")
-    level.hidden = vanish is not None and vanish.get(_VAL, "true") not in ("0", "false")
+    level.hidden = is_on(lvl.find(f"{_W}rPr/{_W}vanish"))
     return level
-
-
-def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.lstrip("-").isdigit() else default
 
 
 def format_number(value: int, fmt: str) -> str:

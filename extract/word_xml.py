@@ -56,15 +56,15 @@ from lxml import etree
 
 from extract.fields import parse_tc
 from extract.model import Cell, Document, Heading, Paragraph, Table, TCEntry
+from extract.word_ns import VAL as _VAL
+from extract.word_ns import W as _W
+from extract.word_ns import is_on, to_int
 from extract.word_numbering import Numbering
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = "{" + W_NS + "}"
 _M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 
 _P, _R, _T, _TBL, _TR, _TC = _W + "p", _W + "r", _W + "t", _W + "tbl", _W + "tr", _W + "tc"
 _PPR, _RPR, _TCPR, _TRPR = _W + "pPr", _W + "rPr", _W + "tcPr", _W + "trPr"
-_VAL = _W + "val"
 
 # Elements whose children are read as if they stood in the parent's place.
 _TRANSPARENT = {
@@ -122,7 +122,7 @@ class Styles:
             outline = element.find(f"{_PPR}/{_W}outlineLvl")
             if outline is not None and (outline.get(_VAL) or "").isdigit():
                 style.outline = int(outline.get(_VAL))
-            style.hidden = _on(element.find(f"{_RPR}/{_W}vanish"))
+            style.hidden = is_on(element.find(f"{_RPR}/{_W}vanish"))
             num_pr = element.find(f"{_PPR}/{_W}numPr")
             if num_pr is not None:
                 style.numbering = _num_pr(num_pr)
@@ -168,11 +168,6 @@ def _style_level(style: _Style) -> int | None:
     if style.outline is not None:
         return style.outline + 1 if style.outline < 9 else 0
     return None
-
-
-def _on(toggle: etree._Element | None) -> bool:
-    """A WordprocessingML on/off property: present and not switched off."""
-    return toggle is not None and toggle.get(_VAL, "true") not in ("0", "false", "off")
 
 
 @dataclass
@@ -429,7 +424,7 @@ class WordWalker:
     def _run(self, run: etree._Element, out: _ParagraphText) -> None:
         rpr = run.find(_RPR)
         hidden = rpr is not None and (
-            _on(rpr.find(_W + "vanish")) or self.styles.is_hidden(_attr(rpr.find(_W + "rStyle")))
+            is_on(rpr.find(_W + "vanish")) or self.styles.is_hidden(_attr(rpr.find(_W + "rStyle")))
         )
         for child in run:
             tag = child.tag
@@ -509,11 +504,9 @@ def _attr(element: etree._Element | None) -> str | None:
 
 
 def _int_val(props: etree._Element | None, name: str) -> int:
-    if props is None:
-        return 0
-    element = props.find(_W + name)
-    value = element.get(_VAL, "") if element is not None else ""
-    return int(value) if value.isdigit() else 0
+    """A count property (gridSpan, gridBefore…); 0 when absent or nonsense."""
+    element = props.find(_W + name) if props is not None else None
+    return max(to_int(element.get(_VAL) if element is not None else None, 0), 0)
 
 
 def _merge_val(tcpr: etree._Element | None, name: str) -> str | None:
