@@ -19,16 +19,11 @@ from extract.model import ReadError
 from extract.text import read_text
 from jixiao import extract_file
 from tests.conftest import SEED, SEED_TXT, assert_same_report
-from tests.fixtures.word.compare import content_differences
+from tests.fixtures.word.compare import LAYOUT_MERGED_LABEL, content_differences
 
 FIXTURES = Path(__file__).parent / "fixtures" / "word"
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-
-LAYOUT_MERGED_LABEL = pytest.mark.xfail(
-    strict=True,
-    reason="normalize/layouts/hebei.py takes the merged 资金支出计划 cell repeated by Table.rows() for a new header row",
-)
 
 
 @pytest.fixture(scope="module")

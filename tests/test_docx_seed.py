@@ -15,16 +15,9 @@ from extract.text import read_text
 from jixiao import extract_file
 from tests.conftest import SEED, SEED_TXT, assert_same_report
 from tests.fixtures.word.builders import flat_opc
-from tests.fixtures.word.compare import content_differences, folded, table_differences
+from tests.fixtures.word.compare import LAYOUT_MERGED_LABEL, content_differences, folded, table_differences
 
 SEED_DOCX = SEED / "seed.docx"
-
-# The hebei layout reads the 资金支出计划 label that Table.rows() repeats in the
-# merged value row as a second header row; the text export leaves that cell empty.
-LAYOUT_MERGED_LABEL = pytest.mark.xfail(
-    strict=True,
-    reason="normalize/layouts/hebei.py takes the merged 资金支出计划 cell repeated by Table.rows() for a new header row",
-)
 
 
 @pytest.fixture(scope="module")
