@@ -252,3 +252,23 @@ def test_word_2003_xml_with_a_doctype_is_refused_before_libreoffice_sees_it(tmp_
     )
     with pytest.raises(ReadError, match="DOCTYPE"):
         read_document(path)
+
+
+def test_word_html_in_gb2312_named_doc_keeps_its_merges(tmp_path):
+    """Word's "save as web page": GB2312 declared in a meta tag, MsoNormal paragraphs, rowspan and colspan."""
+    html = (
+        '<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">'
+        '<head><meta http-equiv=Content-Type content="text/html; charset=gb2312"></head><body lang=ZH-CN>'
+        "<p class=MsoNormal>一、总体绩效目标</p>"
+        "<table class=MsoNormalTable border=1><tr><td rowspan=2><p class=MsoNormal>产出指标</p></td>"
+        "<td><p class=MsoNormal>数量指标</p></td><td><p class=MsoNormal><span lang=EN-US>≥95%</span></p></td></tr>"
+        "<tr><td colspan=2><p class=MsoNormal>质量指标<br>合格率</p></td></tr></table></body></html>"
+    ).encode("gb18030")
+    path = tmp_path / "report.doc"
+    path.write_bytes(html)
+    document = read_document(path)
+    assert [b.text for b in document.blocks if not hasattr(b, "cells")] == ["一、总体绩效目标"]
+    assert [[c.text for c in row] for row in document.tables[0].rows()] == [
+        ["产出指标", "数量指标", "≥95%"],
+        ["产出指标", "质量指标\n合格率"],
+    ]
