@@ -150,6 +150,8 @@ def _read_package(package: _Package) -> Document:
     numbering_part = package.related(main, _NUMBERING)
     numbering = Numbering(package.xml(numbering_part) if numbering_part else None)
     body = root.find(f"{{{W_NS}}}body")
+    if body is None and root.tag.startswith("{http://purl.oclc.org/ooxml/"):
+        raise ReadError("a Strict Open XML .docx, which this reader does not read; Word saves it as an ordinary .docx")
     if body is None:
         raise ReadError(f"{main} has no w:body: not a WordprocessingML document")
     return WordWalker(styles, numbering).document(body)

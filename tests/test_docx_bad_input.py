@@ -160,3 +160,12 @@ def test_seed_with_random_elements_removed_never_raises_anything_but_a_document(
         path.write_bytes(docx_bytes("", document=etree.tostring(root, encoding="unicode")))
         document = read_document(path)
         assert all(t.n_cols >= 0 and t.n_rows >= 0 for t in document.tables)
+
+
+def test_strict_open_xml_is_refused_with_what_to_do(tmp_path):
+    strict = (
+        '<w:document xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"><w:body><w:p/></w:body></w:document>'
+    )
+    path = tmp_path / "strict.docx"
+    path.write_bytes(docx_bytes("", document=strict))
+    _read_fails(path, "Strict Open XML")
