@@ -401,3 +401,13 @@ def test_deleted_paragraph_mark_before_a_table_keeps_its_text(tmp_path):
     body = p(r("表前"), ppr='<w:rPr><w:del w:id="1" w:author="a"/></w:rPr>') + tbl(1, tr(tc("cell")))
     document = read_body(tmp_path, body)
     assert texts(document) == ["表前"] and len(document.tables) == 1
+
+
+def test_last_rendered_page_break_inside_a_run_is_not_text(tmp_path):
+    body = p("<w:r><w:t>本项目资金</w:t><w:lastRenderedPageBreak/><w:t>主要用于</w:t></w:r>")
+    assert texts(read_body(tmp_path, body)) == ["本项目资金主要用于"]
+
+
+def test_full_width_spaces_are_kept_as_printed(tmp_path):
+    table = read_body(tmp_path, tbl(1, tr(tc("\u300012.00\u3000")))).tables[0]
+    assert table.cells[0].text == "\u300012.00\u3000"
