@@ -11,7 +11,8 @@ codes.  So the walker reads the XML itself, with these rules:
   is read down to its ``m:t`` text.  A run-level content control still
   showing its placeholder prompt has no content.
 - Not read: text boxes and shapes (``w:drawing``, ``w:pict``), headers,
-  footers, footnotes and comments: a report's data is in the body.
+  footers, footnotes and comments: a report's data is in the body.  An
+  embedded document (``w:altChunk``) is not read either, and a note says so.
 - What Word does not show is not text: ``w:del``/``w:delText``,
   ``w:moveFrom``, hidden runs (``w:vanish`` directly or by character style),
   deleted table rows, and field codes (``w:instrText``, ``fldSimple/@instr``).
@@ -219,6 +220,8 @@ class WordWalker:
                 yield child
             elif tag in _TRANSPARENT:
                 yield from self._block_elements(child)
+            elif tag == _W + "altChunk":
+                self.notes.append(("alt_chunk", "an embedded document (w:altChunk, e.g. pasted HTML) was not read"))
 
     def _body_blocks(self, body: etree._Element):
         carried: list[str] = []  # text of paragraphs whose mark was deleted

@@ -411,3 +411,10 @@ def test_last_rendered_page_break_inside_a_run_is_not_text(tmp_path):
 def test_full_width_spaces_are_kept_as_printed(tmp_path):
     table = read_body(tmp_path, tbl(1, tr(tc("\u300012.00\u3000")))).tables[0]
     assert table.cells[0].text == "\u300012.00\u3000"
+
+
+def test_alt_chunk_is_noted_not_silently_dropped(tmp_path):
+    body = '<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="c1"/>'
+    document = read_body(tmp_path, body + p(r("after")))
+    assert texts(document) == ["after"]
+    assert [code for code, _ in document.notes] == ["alt_chunk"]
