@@ -2,10 +2,10 @@
 
 The package is opened with zipfile (or, for Word's single-file "Word XML
 Document", read from its ``pkg:package`` flat OPC form) and its parts parsed
-with a hardened lxml parser; :mod:`extract.word_xml` walks the main document part.  Defences:
-every member's uncompressed size is checked before it is read (zip bomb), a
-part with a DOCTYPE is refused (entity expansion, external entities), and
-entities are never resolved nor anything fetched.
+with a hardened lxml parser; :mod:`extract.word_xml` walks the main document
+part.  Defences: every member's uncompressed size is checked before it is
+read (zip bomb), a part with a DOCTYPE is refused (entity expansion, external
+entities), and entities are never resolved nor anything fetched.
 """
 
 from __future__ import annotations
@@ -33,9 +33,7 @@ _NUMBERING = "/numbering"
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_blank_text=False
-    )
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def parse_part(data: bytes, name: str) -> etree._Element:
