@@ -19,7 +19,7 @@ from extract.model import ReadError
 from extract.text import read_text
 from jixiao import extract_file
 from tests.conftest import SEED, SEED_TXT, assert_same_report
-from tests.fixtures.word.compare import LAYOUT_MERGED_LABEL, content_differences
+from tests.fixtures.word.compare import content_differences
 
 FIXTURES = Path(__file__).parent / "fixtures" / "word"
 
@@ -92,7 +92,6 @@ def test_mht_charset_only_in_its_mime_header_and_html_merges(tmp_path):
     ]
 
 
-@LAYOUT_MERGED_LABEL
 @pytest.mark.parametrize("kind", ["word97", "rtf", "html"])
 def test_archived_as_doc_gives_the_seed_truth(archived, seed_truth, kind):
     report = extract_file(archived[kind]).to_dict()

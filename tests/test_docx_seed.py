@@ -15,7 +15,7 @@ from extract.text import read_text
 from jixiao import extract_file
 from tests.conftest import SEED, SEED_TXT, assert_same_report
 from tests.fixtures.word.builders import flat_opc
-from tests.fixtures.word.compare import LAYOUT_MERGED_LABEL, content_differences, folded, table_differences
+from tests.fixtures.word.compare import content_differences, folded, table_differences
 
 SEED_DOCX = SEED / "seed.docx"
 
@@ -107,7 +107,6 @@ def _heading_before(document, table) -> Heading:
     return next(b for b in reversed(document.blocks[:position]) if isinstance(b, Heading))
 
 
-@LAYOUT_MERGED_LABEL
 def test_seed_docx_gives_the_seed_truth(seed_truth):
     report = extract_file(SEED_DOCX).to_dict()
     assert report["source"]["format"] == "docx"
