@@ -285,8 +285,12 @@ def typed_manifest(rows: list[dict]) -> pd.DataFrame:
 def _exclusive(out_dir: Path) -> Iterator[None]:
     """One run at a time per output folder (so a run may remove the temps a killed one left)."""
     lock_path = out_dir / STATE_DIR / "lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as lock:
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(lock_path, "w")  # held (and locked) for the whole run
+    except OSError as exc:
+        raise BatchError(f"cannot write into {out_dir}: {exc.strerror or exc}") from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

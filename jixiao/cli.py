@@ -18,8 +18,9 @@ version converted already (--force converts them again); a run killed at any
 moment leaves only complete files, and the next one finishes the rest.
 
 Exit status: 0 when every input converted (warnings and skipped included),
-1 when any input failed, 2 on a usage error (bad option, missing input,
-OUT in use by another run)."""
+1 when any input failed, 2 when the batch cannot run or finish (bad option,
+missing input, OUT in use by another run or not writable, DuckDB database
+that cannot be built)."""
 
 
 def main(argv: list[str] | None = None) -> int:

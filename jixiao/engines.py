@@ -5,6 +5,9 @@
 per-file timeout, crashes or runs out of memory is killed with its process
 group and replaced; that file becomes a failed row and the batch goes on.
 
+Killing a worker ends its process group and the group of every process it
+started (LibreOffice runs in a session of its own).
+
 - local: a pool of sandboxes fed one job at a time by this process.
 - dask: one task per file on a Dask cluster; each task hands its file to a
   sandbox that lives in the Dask worker (one per worker thread), so the same
@@ -27,6 +30,8 @@ from dataclasses import asdict
 from multiprocessing.connection import wait
 from pathlib import Path
 
+import psutil
+
 from jixiao.batch import SOFFICE_KINDS, BatchOptions, Job, failed_row
 from jixiao.worker import READY
 
@@ -41,6 +46,7 @@ class Sandbox:
         self.process: subprocess.Popen | None = None
         self.job: Job | None = None
         self.ready = False
+        self.retiring = False  # the worker said it ends after its last reply
         self.tasks = 0
         self.clock = 0.0  # when the current wait began: the spawn until ready, then the job's start
         self._received = b""
@@ -55,7 +61,8 @@ class Sandbox:
     def send(self, job: Job) -> None:
         """Start converting job, in a fresh worker when the last one died or did its share."""
         max_tasks = self.options.max_tasks_per_worker
-        if self.process is None or self.process.poll() is not None or (max_tasks and self.tasks >= max_tasks):
+        spent = self.retiring or (max_tasks and self.tasks >= max_tasks)
+        if self.process is None or spent or self.process.poll() is not None:
             self.stop()
             self._spawn()
         self.job = job
@@ -80,7 +87,7 @@ class Sandbox:
             if message == READY:
                 self.ready, self.clock = True, time.monotonic()
             else:
-                row, self.job = message, None
+                row, self.retiring, self.job = message["row"], message["retire"], None
                 self.tasks += 1
         return row
 
@@ -102,17 +109,14 @@ class Sandbox:
                 return row
 
     def stop(self) -> None:
-        """Kill the worker and everything it started (its process group)."""
+        """Kill the worker and everything it started, LibreOffice included."""
         if self.process is None:
             return
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        _kill_tree(self.process.pid)
         self.process.wait()
         self.process.stdin.close()
         self.process.stdout.close()
-        self.process, self.job, self.ready, self.tasks, self._received = None, None, False, 0, b""
+        self.process, self.job, self.ready, self.retiring, self.tasks, self._received = None, None, False, False, 0, b""
 
     def _spawn(self) -> None:
         command = [sys.executable, "-m", "jixiao.worker", str(self.out_dir), str(os.getpid())]
@@ -124,6 +128,29 @@ class Sandbox:
         row = failed_row(self.job, reason)
         self.stop()
         return row
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL a worker's process group and the group of each process it started.
+
+    A converter may start soffice in a session of its own (so that it can kill
+    it on its own timeout); that group is not the worker's, so it is found
+    among the worker's descendants, before the kill (an orphan is re-parented
+    out of reach).
+    """
+    try:
+        descendants = [child.pid for child in psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        descendants = []
+    for member in [pid, *descendants]:
+        try:
+            group = os.getpgid(member)
+            if group == member and group != os.getpgrp():  # it leads a group of its own: end all of it
+                os.killpg(group, signal.SIGKILL)
+            else:
+                os.kill(member, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def _exit_reason(returncode: int) -> str:

@@ -21,11 +21,13 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from jixiao.batch import BatchError
 from jixiao.writers import TEMP_SUFFIX, atomic_path, make_public
 from normalize.records import TABLE_COLUMNS, Report, typed_frame
 
@@ -153,8 +155,13 @@ def _replace_folder(new: Path, target: Path) -> None:
 
 def write_duckdb(tables_dir: Path, target: Path) -> None:
     """A DuckDB database file with every table and its primary key (TABLE_KEYS), built aside then renamed."""
-    import duckdb
+    try:
+        _build_duckdb(tables_dir, target)
+    except duckdb.Error as exc:
+        raise BatchError(f"cannot build the DuckDB database {target}: {exc}") from None
 
+
+def _build_duckdb(tables_dir: Path, target: Path) -> None:
     with atomic_path(target) as building:
         building.unlink()  # DuckDB creates its own file
         with duckdb.connect(str(building)) as db:

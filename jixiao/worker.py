@@ -1,7 +1,8 @@
 """`python -m jixiao.worker OUT PARENT_PID MEMORY_LIMIT_MB`: one sandbox worker process.
 
 Reads one job per line (JSON) on stdin, converts it with jixiao.batch.convert_one
-and answers one manifest row per line on its original stdout; whatever the
+and answers one line per job on its original stdout, `{"row": <manifest row>,
+"retire": <bool>}` (after READY once it has loaded its libraries); whatever the
 libraries print goes to stderr instead, so it cannot garble the replies.  The
 engine that started it ends it by killing its process group (it runs in a
 session of its own), which takes any LibreOffice child down with it.
@@ -29,8 +30,8 @@ def main(argv: list[str]) -> None:
 
     from jixiao.batch import Job, convert_one  # the heavy imports, before the memory limit
 
-    if memory_limit_mb:
-        limit = memory_limit_mb << 20
+    limit = memory_limit_mb << 20
+    if limit:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     def reply(message: dict) -> None:
@@ -39,7 +40,24 @@ def main(argv: list[str]) -> None:
 
     reply(READY)
     for line in sys.stdin:
-        reply(convert_one(Job(**json.loads(line)), out_dir))
+        job = Job(**json.loads(line))
+        row = convert_one(job, out_dir)
+        if limit and row["status"] == "failed" and _peak_address_space() > 0.9 * limit:
+            # At the limit, C code fails in odd ways (a SystemError rather than a MemoryError): say what it was,
+            # and retire, as this worker's heap may be spent; the engine starts a fresh one for the next file.
+            reply({"row": row | {"error": f"{job.relative}: exceeded memory limit"}, "retire": True})
+            break
+        reply({"row": row, "retire": False})
+
+
+def _peak_address_space() -> int:
+    """VmPeak of this process in bytes (Linux), 0 when unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            peak = next(line for line in status if line.startswith("VmPeak:"))
+    except (OSError, StopIteration):
+        return 0
+    return int(peak.split()[1]) << 10
 
 
 def _die_with_parent(parent_pid: int) -> None:

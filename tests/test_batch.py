@@ -12,12 +12,13 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 
 from extract import ReadError
 from jixiao import extract_file
 from jixiao.batch import BatchOptions, plan_jobs, run
-from jixiao.engines import Sandbox
+from jixiao.engines import Sandbox, _kill_tree
 from jixiao.pipeline import sha256_of
 from jixiao.writers import report_json
 from normalize import NotAReport
@@ -171,9 +172,33 @@ def test_a_worker_that_crashes_costs_its_file_only(tmp_path):
     assert after["status"] == "ok" and after["report_id"]
 
 
-def test_a_file_over_the_memory_limit_fails(tmp_path):
+def test_a_file_over_the_memory_limit_fails_and_a_fresh_worker_takes_the_next(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
-    (inputs / "huge.txt").write_text((SAMPLES / "hebei" / "wenlv_2020.txt").read_text(encoding="utf-8") * 150)
+    text = (SAMPLES / "hebei" / "wenlv_2020.txt").read_text(encoding="utf-8")
+    (inputs / "huge.txt").write_text(text * 150, encoding="utf-8")
+    (inputs / "small.txt").write_text(text, encoding="utf-8")
     manifest = run([inputs], tmp_path / "out", BatchOptions(workers=1, memory_limit_mb=450)).set_index("path")
     assert manifest.loc["huge.txt", "error"] == "huge.txt: exceeded memory limit"
+    assert manifest.loc["small.txt", "status"] == "ok"
+
+
+def test_killing_a_worker_also_ends_what_it_started_in_a_session_of_its_own():
+    """As extract/convert.py starts soffice: a worker's own group kill would not reach it."""
+    starts_a_helper = (
+        "import subprocess, time; subprocess.Popen(['sleep', '60'], start_new_session=True); time.sleep(60)"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", starts_a_helper], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 10
+        while not (helpers := psutil.Process(worker.pid).children()):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        _kill_tree(worker.pid)
+        worker.wait()
+        deadline = time.monotonic() + 5
+        while any(h.is_running() and h.status() != psutil.STATUS_ZOMBIE for h in helpers):  # no init reaps here
+            assert time.monotonic() < deadline, "the helper outlived its worker"
+            time.sleep(0.02)
+    finally:
+        worker.kill()
