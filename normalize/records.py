@@ -197,9 +197,7 @@ class Report:
                 scalars.pop(nested)
             rows["projects"].append({"report_id": rid, "project_seq": scalars.pop("seq"), **scalars})
             for seq, point in enumerate(project.spending_plan, 1):
-                rows["spending_plan"].append(
-                    {"report_id": rid, "project_seq": project.seq, "seq": seq, **vars(point)}
-                )
+                rows["spending_plan"].append({"report_id": rid, "project_seq": project.seq, "seq": seq, **vars(point)})
             for goal in project.goals:
                 rows["goals"].append(
                     {"report_id": rid, "scope": "project", "project_seq": project.seq, "section": None, **vars(goal)}
