@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -44,6 +46,7 @@ class Sandbox:
     def __init__(self, out_dir: Path, options: BatchOptions):
         self.out_dir, self.options = Path(out_dir), options
         self.process: subprocess.Popen | None = None
+        self.temp = Path()  # the worker's TMPDIR, removed with it
         self.job: Job | None = None
         self.ready = False
         self.retiring = False  # the worker said it ends after its last reply
@@ -109,19 +112,36 @@ class Sandbox:
                 return row
 
     def stop(self) -> None:
-        """Kill the worker and everything it started, LibreOffice included."""
+        """End the worker: an idle one is asked to exit (so it tidies up), a busy one is killed.
+
+        Either way everything it started goes too, and so does its temp folder,
+        which holds whatever it and LibreOffice left (profiles, conversions).
+        """
         if self.process is None:
             return
+        self.process.stdin.close()  # an idle worker's cue to exit
+        if self.job is None:
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
         _kill_tree(self.process.pid)
         self.process.wait()
-        self.process.stdin.close()
         self.process.stdout.close()
+        shutil.rmtree(self.temp, ignore_errors=True)
         self.process, self.job, self.ready, self.retiring, self.tasks, self._received = None, None, False, False, 0, b""
 
     def _spawn(self) -> None:
         command = [sys.executable, "-m", "jixiao.worker", str(self.out_dir), str(os.getpid())]
         command.append(str(self.options.memory_limit_mb or 0))
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
+        self.temp = Path(tempfile.mkdtemp(prefix="jixiao-worker-"))
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            start_new_session=True,
+            env={**os.environ, "TMPDIR": str(self.temp)},
+        )
         self.clock = time.monotonic()
 
     def _ended(self, reason: str) -> dict:
@@ -190,8 +210,15 @@ def run_local(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Cal
             for sandbox in [s for s in busy if s.deadline <= now]:
                 finish(sandbox, sandbox.expire())
     finally:
-        for sandbox in sandboxes:
-            sandbox.stop()
+        _stop_all(sandboxes)
+
+
+def _stop_all(sandboxes: list[Sandbox]) -> None:
+    for sandbox in sandboxes:  # all idle ones exit at once, rather than one after the other
+        if sandbox.process is not None and sandbox.job is None:
+            sandbox.process.stdin.close()
+    for sandbox in sandboxes:
+        sandbox.stop()
 
 
 _sandboxes: dict[int, Sandbox] = {}  # in a Dask worker process: one sandbox per worker thread
@@ -212,8 +239,7 @@ def convert_in_sandbox(job: Job, out_dir: str, options: BatchOptions) -> dict:
 def stop_sandboxes() -> None:
     """Run on every Dask worker at the end of a batch: no idle sandbox outlives it."""
     with _sandboxes_lock:
-        for sandbox in _sandboxes.values():
-            sandbox.stop()
+        _stop_all(list(_sandboxes.values()))
         _sandboxes.clear()
 
 

@@ -8,6 +8,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -138,9 +139,11 @@ def test_the_dask_engine_writes_what_the_local_engine_writes(mixed, tmp_path):
     )
 
 
-def test_a_file_over_the_time_limit_fails_and_the_rest_convert(tmp_path):
-    inputs = tmp_path / "in"
+def test_a_file_over_the_time_limit_fails_and_the_rest_convert(tmp_path, monkeypatch):
+    inputs, temp = tmp_path / "in", tmp_path / "temp"
     inputs.mkdir()
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where the workers' temp folders go
     huge_report(inputs)
     for name in ("jiaoyu_2019.txt", "nongye_2021.txt", "yibao_2023.txt"):
         shutil.copyfile(SAMPLES / "hebei" / name, inputs / name)
@@ -151,6 +154,7 @@ def test_a_file_over_the_time_limit_fails_and_the_rest_convert(tmp_path):
     assert manifest.loc["huge.txt", "error"] == "huge.txt: took longer than 0.5 s"
     assert not (tmp_path / "out" / "json" / "huge.txt.json").exists()
     assert set(manifest.drop("huge.txt")["status"]) <= {"ok", "warnings"}
+    assert list(temp.iterdir()) == []  # the killed worker's included
 
 
 def test_a_worker_that_crashes_costs_its_file_only(tmp_path):
