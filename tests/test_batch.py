@@ -206,3 +206,13 @@ def test_killing_a_worker_also_ends_what_it_started_in_a_session_of_its_own():
             time.sleep(0.02)
     finally:
         worker.kill()
+
+
+def test_workers_are_replaced_after_their_share_of_files(tmp_path, monkeypatch):
+    spawned = []
+    spawn = Sandbox._spawn
+    monkeypatch.setattr(Sandbox, "_spawn", lambda sandbox: spawned.append(1) or spawn(sandbox))
+    inputs = SAMPLES / "hebei"
+    manifest = run([inputs], tmp_path / "out", BatchOptions(workers=2, max_tasks_per_worker=2, include=("*.txt",)))
+    assert set(manifest["status"]) <= {"ok", "warnings"} and len(manifest) == 5
+    assert len(spawned) == 3  # 5 files, 2 each: two workers, then one more
