@@ -27,7 +27,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import asdict
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -119,7 +119,7 @@ class Sandbox:
         """
         if self.process is None:
             return
-        self.process.stdin.close()  # an idle worker's cue to exit
+        self._close_input()  # an idle worker's cue to exit
         if self.job is None:
             try:
                 self.process.wait(timeout=5)
@@ -130,6 +130,10 @@ class Sandbox:
         self.process.stdout.close()
         shutil.rmtree(self.temp, ignore_errors=True)
         self.process, self.job, self.ready, self.retiring, self.tasks, self._received = None, None, False, False, 0, b""
+
+    def _close_input(self) -> None:
+        with suppress(BrokenPipeError):  # a dead worker's pipe: what send() could not deliver is moot
+            self.process.stdin.close()
 
     def _spawn(self) -> None:
         command = [sys.executable, "-m", "jixiao.worker", str(self.out_dir), str(os.getpid())]
@@ -216,7 +220,7 @@ def run_local(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Cal
 def _stop_all(sandboxes: list[Sandbox]) -> None:
     for sandbox in sandboxes:  # all idle ones exit at once, rather than one after the other
         if sandbox.process is not None and sandbox.job is None:
-            sandbox.process.stdin.close()
+            sandbox._close_input()
     for sandbox in sandboxes:
         sandbox.stop()
 
