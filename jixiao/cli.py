@@ -13,9 +13,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SHOW_FAILURES = 20  # failures listed on stderr; the manifest has them all
 
 EPILOG = """\
-Re-running into the same OUT skips inputs whose bytes (SHA-256) this jixiao
-version converted already (--force converts them again); a run killed at any
-moment leaves only complete files, and the next one finishes the rest.
+Re-running into the same OUT skips inputs this jixiao version converted
+already (same relative path, same SHA-256; --force converts them again); a
+run killed at any moment leaves only complete files, and the next run
+finishes the rest.  Details: docs/batch.md.
 
 Exit status: 0 when every input converted (warnings and skipped included),
 1 when any input failed, 2 when the batch cannot run or finish (bad option,
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     extract.add_argument(
         "--max-tasks-per-worker",
-        type=int,
+        type=_positive(int, zero=True),
         default=1000,
         metavar="N",
         help="replace each worker after N files, 0: never (default: 1000)",
@@ -137,11 +138,13 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_FAILED if len(failures) else EXIT_OK
 
 
-def _positive(kind: type) -> type:
+def _positive(kind: type, zero: bool = False) -> type:
+    """An argparse type: a number above 0 (or 0 too, when zero allows it)."""
+
     def parse(text: str):
         value = kind(text)
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be more than 0: {text}")
+        if value < 0 or (value == 0 and not zero):
+            raise argparse.ArgumentTypeError(f"must be {'0 or more' if zero else 'more than 0'}: {text}")
         return value
 
     parse.__name__ = kind.__name__

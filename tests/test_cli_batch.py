@@ -76,6 +76,7 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_as_input(inputs):
         (["missing-folder", "-o", "out"], "no such file or folder: missing-folder"),
         (["samples", "-o", "out", "--workers", "0"], "must be more than 0"),
         (["samples", "-o", "out", "--timeout", "-1"], "must be more than 0"),
+        (["samples", "-o", "out", "--max-tasks-per-worker", "-1"], "must be 0 or more"),
         ([".", "-o", "out", "--scheduler", "tcp://localhost:8786"], "--scheduler needs --engine dask"),
         (["samples", "-o", "out", "--engine", "spark"], "invalid choice"),
     ],
