@@ -113,10 +113,9 @@ def test_the_tables_hold_every_converted_report_and_the_warehouse_is_partitioned
         assert stat.S_IMODE(written.stat().st_mode) == (0o777 if written.is_dir() else 0o666) & ~umask, written
 
 
-def test_the_dask_engine_writes_what_the_local_engine_writes(mixed, tmp_path):
-    inputs, local, _ = mixed
-    out = tmp_path / "dask"
-    command = [*JIXIAO, "extract", str(inputs), "-o", str(out), "--engine", "dask", "--workers", "2", "-q"]
+def extract_with_dask(inputs: Path, out: Path, *options: str) -> tuple[int, str]:
+    """Run `jixiao extract --engine dask` (a LocalCluster of 2), killed with its cluster if it hangs."""
+    command = [*JIXIAO, "extract", str(inputs), "-o", str(out), "--engine", "dask", "--workers", "2", "-q", *options]
     process = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE, text=True)
     try:
         _, stderr = process.communicate(timeout=DASK_HARD_LIMIT)
@@ -124,7 +123,14 @@ def test_the_dask_engine_writes_what_the_local_engine_writes(mixed, tmp_path):
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    assert process.returncode == 1, stderr  # the broken files
+    return process.returncode, stderr
+
+
+def test_the_dask_engine_writes_what_the_local_engine_writes(mixed, tmp_path):
+    inputs, local, _ = mixed
+    out = tmp_path / "dask"
+    returncode, stderr = extract_with_dask(inputs, out)
+    assert returncode == 1, stderr  # the broken files
     assert "Traceback" not in stderr
     local_json = sorted(p.relative_to(local) for p in (local / "json").rglob("*.json"))
     assert sorted(p.relative_to(out) for p in (out / "json").rglob("*.json")) == local_json
@@ -155,6 +161,18 @@ def test_a_file_over_the_time_limit_fails_and_the_rest_convert(tmp_path, monkeyp
     assert not (tmp_path / "out" / "json" / "huge.txt.json").exists()
     assert set(manifest.drop("huge.txt")["status"]) <= {"ok", "warnings"}
     assert list(temp.iterdir()) == []  # the killed worker's included
+
+
+def test_under_dask_too_a_file_over_the_time_limit_fails_and_the_rest_convert(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    huge_report(inputs)
+    shutil.copyfile(SAMPLES / "hebei" / "yibao_2023.txt", inputs / "yibao_2023.txt")
+    returncode, stderr = extract_with_dask(inputs, tmp_path / "out", "--timeout", "0.5")
+    assert returncode == 1
+    assert stderr.splitlines() == ["  failed: huge.txt: took longer than 0.5 s"]
+    manifest = pd.read_csv(tmp_path / "out" / "manifest.csv").set_index("path")
+    assert manifest.loc["yibao_2023.txt", "status"] in ("ok", "warnings")
 
 
 def test_a_worker_that_crashes_costs_its_file_only(tmp_path):
