@@ -106,12 +106,8 @@ def find_inputs(
             yield path, relative
 
 
-def plan_jobs(inputs: list[Path]) -> list[Job]:
-    """Every input file as a Job (no filters, no resume): what a plain walk finds."""
-    return [_job(path, relative) for path, relative in find_inputs(inputs)]
-
-
-def _job(path: Path, relative: str) -> Job:
+def make_job(path: Path, relative: str) -> Job:
+    """Read the file once to hash it and once (its head) to sniff it; OSError when it cannot be read."""
     return Job(str(path.resolve()), relative, sha256_of(path), sniff(path))
 
 
@@ -259,7 +255,7 @@ def _plan(
             continue
         order[relative] = None
         try:
-            job = _job(path, relative)
+            job = make_job(path, relative)
         except OSError as exc:
             record(_unplanned_row(path, relative, f"cannot read the file: {exc.strerror or exc}"))
             continue

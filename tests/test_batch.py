@@ -18,7 +18,7 @@ import pytest
 
 from extract import ReadError
 from jixiao import extract_file
-from jixiao.batch import BatchOptions, plan_jobs, run
+from jixiao.batch import BatchOptions, make_job, run
 from jixiao.engines import Sandbox, _kill_tree
 from jixiao.pipeline import sha256_of
 from jixiao.writers import report_json
@@ -176,7 +176,8 @@ def test_under_dask_too_a_file_over_the_time_limit_fails_and_the_rest_convert(tm
 
 
 def test_a_worker_that_crashes_costs_its_file_only(tmp_path):
-    [huge_job, sample_job] = plan_jobs([huge_report(tmp_path), SAMPLES / "hebei" / "yibao_2023.txt"])
+    huge_job = make_job(huge_report(tmp_path), "huge.txt")
+    sample_job = make_job(SAMPLES / "hebei" / "yibao_2023.txt", "yibao_2023.txt")
     sandbox = Sandbox(tmp_path / "out", BatchOptions(timeout=60))
     try:
         sandbox.send(huge_job)
