@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
-from extract.sniff import TEXT, sniff
+from extract.pdf import read_pdf
+from extract.sniff import PDF, TEXT, sniff
 from extract.text import read_text
 
 __all__ = ["Cell", "Document", "Heading", "Paragraph", "ReadError", "Table", "TCEntry", "read_document", "sniff"]
@@ -19,6 +20,8 @@ def read_document(path: Path) -> Document:
     kind = sniff(path)
     if kind == TEXT:
         document = read_text(path)
+    elif kind == PDF:
+        document = read_pdf(path)
     else:
         raise ReadError(f"not a supported document (detected {kind!r} from its bytes)")
     document.format = reported_format(path, kind)

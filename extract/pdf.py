@@ -1,0 +1,284 @@
+"""Text PDF → document model, with pdfplumber.
+
+Pages are read one at a time into light text lines and table fragments and
+released at once, so memory follows the text, not the page count.  A quick
+pypdfium2 pass counts each page's characters first: a page without text is
+not parsed at all, and a page with more characters than a report page could
+hold is read by pypdfium2 as plain text (with a note) instead of being laid
+out glyph by glyph.  Once all pages are read:
+- running headers/footers (text repeated at one position across pages) and
+  page numbers in the top/bottom margin are dropped;
+- fragments that continue a table on the next page are stitched into one
+  table (see pdf_tables);
+- the remaining lines become headings and whole paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extract.model import Document, Heading, Paragraph, ReadError
+from extract.pdf_tables import Fragment, TableStitcher, build_fragment
+from extract.pdf_text import ITEM_MARKER, TextLine, ended_early, group_lines, join_wrapped
+
+DEFAULT_TIME_LIMIT = 60.0  # seconds per file
+MAX_CHARS_PER_PAGE = 20_000  # a dense report page holds ~3,000
+
+_MARGIN_BAND = 0.12  # top/bottom fraction of the page where headers, footers, page numbers live
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—~]\s*)?\d{1,5}(?:\s*[-–—~])?$"
+    r"|^第\s*\d{1,5}\s*页(?:\s*[,，/]?\s*共\s*\d{1,5}\s*页)?$"
+    r"|^共\s*\d{1,5}\s*页\s*[,，]?\s*第\s*\d{1,5}\s*页$"
+    r"|^\d{1,5}\s*/\s*\d{1,5}$"
+    r"|^page\s*\d{1,5}(?:\s*(?:of|/)\s*\d{1,5})?$",
+    re.IGNORECASE,
+)
+_TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|－{3,})\s*\d{1,4}\s*$")
+_TOC_TITLE = re.compile(r"^(?:目\s*录|contents)$", re.IGNORECASE)
+_HEADING_MARKER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]{1,3}部分|\d{1,3}、.*绩效目标表$)")
+_TABLE_OBJECTS = ("line", "rect", "curve")
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    items: list[TextLine | Fragment] = field(default_factory=list)  # top to bottom
+
+
+def read_pdf(path: Path, *, time_limit: float = DEFAULT_TIME_LIMIT, max_chars_per_page: int = MAX_CHARS_PER_PAGE) -> Document:
+    deadline = time.monotonic() + time_limit
+    notes: list[tuple[str, str]] = []
+    pages: list[_Page] = []
+    with _open_pdfium(path) as quick, _open_plumber(path) as pdf:
+        try:
+            all_pages = pdf.pages
+        except PdfminerException as exc:
+            raise ReadError(f"not a readable PDF: its page tree is damaged ({exc})") from exc
+        total = len(all_pages)
+        for index, page in enumerate(all_pages):
+            if time.monotonic() > deadline:
+                raise ReadError(f"gave up after {index} of {total} pages: over the {time_limit:g} s time limit")
+            pages.append(_read_page(page, quick, index, max_chars_per_page, notes))
+            page.close()  # flushes the page's parsed objects
+    if total and not any(page.items for page in pages):
+        raise ReadError("no text layer: scanned PDF; OCR not supported yet")
+    _drop_running_lines(pages)
+    blocks = _Assembler(pages, notes).blocks()
+    return Document(blocks=blocks, format="pdf", pages=total, notes=notes)
+
+
+class _open_pdfium:
+    """pypdfium2's document, which also tells an encrypted or broken file early."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self.document = pypdfium2.PdfDocument(str(path))
+        except pypdfium2.PdfiumError as exc:
+            message = str(exc)
+            if "password" in message.lower():
+                raise ReadError("encrypted PDF: it needs a password") from exc
+            raise ReadError(f"not a readable PDF: {message}") from exc
+
+    def __enter__(self) -> pypdfium2.PdfDocument:
+        return self.document
+
+    def __exit__(self, *exc_info) -> None:
+        self.document.close()
+
+
+class _open_plumber:
+    def __init__(self, path: Path) -> None:
+        try:
+            self.pdf = pdfplumber.open(path)
+        except PdfminerException as exc:
+            cause = exc.args[0] if exc.args else exc
+            if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+                raise ReadError("encrypted PDF: it needs a password") from exc
+            raise ReadError(f"not a readable PDF: {cause}") from exc
+        except (PSException, ValueError, KeyError, TypeError) as exc:
+            raise ReadError(f"not a readable PDF: {exc}") from exc
+
+    def __enter__(self) -> pdfplumber.PDF:
+        return self.pdf
+
+    def __exit__(self, *exc_info) -> None:
+        self.pdf.close()
+
+
+def _read_page(page, quick: pypdfium2.PdfDocument, index: int, max_chars: int, notes: list) -> _Page:
+    number = index + 1
+    result = _Page(number=number, width=float(page.width), height=float(page.height))
+    if index >= len(quick):  # the two parsers disagree on a damaged page tree
+        result.items = _page_items(page, number)
+        return result
+    quick_page = quick[index]
+    text_page = quick_page.get_textpage()
+    try:
+        count = text_page.count_chars()
+        if count == 0:
+            return result
+        if count > max_chars:
+            notes.append(("pdf_page_too_dense", f"page {number} holds {count} characters; read as plain text without layout"))
+            text = text_page.get_text_range(0, max_chars)
+            result.items.append(TextLine(text=text, x0=0, x1=0, top=0, bottom=0, size=0, bold=False, page=number))
+            return result
+    finally:
+        text_page.close()
+        quick_page.close()
+    try:
+        result.items = _page_items(page, number)
+    # pdfminer raises anything from a damaged content stream; one bad page must not lose the file
+    except Exception as exc:  # noqa: BLE001
+        notes.append(("pdf_page_unreadable", f"page {number} could not be read: {type(exc).__name__}: {exc}"))
+    return result
+
+
+def _page_items(page, number: int) -> list[TextLine | Fragment]:
+    chars = page.chars
+    tables = page.find_tables() if any(page.objects.get(kind) for kind in _TABLE_OBJECTS) else []
+    items: list[TextLine | Fragment] = []
+    loose = chars
+    for table in tables:
+        x0, top, x1, bottom = table.bbox
+        inside, outside = [], []
+        for char in loose:
+            mid_x, mid_y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+            (inside if x0 <= mid_x <= x1 and top <= mid_y <= bottom else outside).append(char)
+        fragment, stray = build_fragment(table.cells, inside, number)
+        items.append(fragment)
+        loose = outside + stray
+    items.extend(group_lines(loose, number))
+    items.sort(key=lambda item: item.top)
+    return items
+
+
+def _drop_running_lines(pages: list[_Page]) -> None:
+    """Remove page numbers and text repeated at one position in the margins of several pages."""
+
+    def in_margin(line: TextLine, page: _Page) -> bool:
+        return line.bottom < page.height * _MARGIN_BAND or line.top > page.height * (1 - _MARGIN_BAND)
+
+    def key(line: TextLine) -> tuple[str, int]:
+        return re.sub(r"\d+", "#", line.text), round(line.top / 3)
+
+    seen_on = Counter()
+    for page in pages:
+        seen_on.update({key(item) for item in page.items if isinstance(item, TextLine) and in_margin(item, page)})
+    repeated_at_least = max(2, len(pages) * 0.3)
+    for page in pages:
+        page.items = [
+            item
+            for item in page.items
+            if not (
+                isinstance(item, TextLine)
+                and in_margin(item, page)
+                and (_PAGE_NUMBER.match(item.text) or seen_on[key(item)] >= repeated_at_least)
+            )
+        ]
+
+
+class _Assembler:
+    """Page items in order → blocks: tables stitched, lines grouped into headings and paragraphs."""
+
+    def __init__(self, pages: list[_Page], notes: list) -> None:
+        self.pages = pages
+        self.notes = notes
+        lines = [item for page in pages for item in page.items if isinstance(item, TextLine) and item.size]
+        self.body_size = _most_common_size(lines)
+        self.body_left, self.body_right = _body_edges(lines)
+        self.out: list = []
+        self.stitcher = TableStitcher()
+        self.tables = 0
+        self.paragraph: list[TextLine] = []
+
+    def blocks(self) -> list:
+        previous: TextLine | Fragment | None = None
+        for page in self.pages:
+            for item in page.items:
+                if isinstance(item, Fragment):
+                    self._flush_paragraph()
+                    if not (isinstance(previous, Fragment) and self.stitcher.continues(item)):
+                        self._flush_table()
+                    self.stitcher.add(item)
+                else:
+                    self._flush_table()
+                    self._line(item)
+                previous = item
+        self._flush_paragraph()
+        self._flush_table()
+        return self.out
+
+    def _flush_table(self) -> None:
+        if self.stitcher.fragments:
+            self.tables += 1
+            self.out.append(self.stitcher.finish(self.tables))
+
+    def _line(self, line: TextLine) -> None:
+        if _TOC_ENTRY.search(line.text):
+            if self.paragraph and _TOC_TITLE.match(self.paragraph[-1].text):
+                self.paragraph.pop()
+            note = ("pdf_toc_skipped", f"table of contents on page {line.page} not read as content")
+            if note not in self.notes:
+                self.notes.append(note)
+            return
+        if self.paragraph and self._starts_block(self.paragraph[-1], line):
+            self._flush_paragraph()
+        self.paragraph.append(line)
+
+    def _starts_block(self, previous: TextLine, line: TextLine) -> bool:
+        if self._is_heading_style(previous) != self._is_heading_style(line) or abs(previous.size - line.size) > 0.5:
+            return True
+        if ITEM_MARKER.match(line.text) or _HEADING_MARKER.match(line.text):
+            return True
+        if line.x0 - self.body_left > 1.5 * line.size:  # a first-line indent or a centred line
+            return True
+        if previous.page == line.page and line.top - previous.bottom > 0.8 * line.size:
+            return True
+        return ended_early(previous, line, self.body_right)
+
+    def _is_heading_style(self, line: TextLine) -> bool:
+        return line.size >= self.body_size + 1 or line.bold
+
+    def _flush_paragraph(self) -> None:
+        if not self.paragraph:
+            return
+        lines, self.paragraph = self.paragraph, []
+        text = join_wrapped(lines, self.body_right)
+        first = lines[0]
+        standalone_number = len(lines) == 1 and _HEADING_MARKER.match(first.text) and not first.text.endswith(("。", "；", "，"))
+        if self._is_heading_style(first) or self._is_centred(first) or standalone_number:
+            self.out.append(Heading(text=text, page=first.page))
+        else:
+            self.out.append(Paragraph(text=text, page=first.page))
+
+    def _is_centred(self, line: TextLine) -> bool:
+        left, right = line.x0 - self.body_left, self.body_right - line.x1
+        return left > 2 * line.size and abs(left - right) < line.size
+
+
+def _most_common_size(lines: list[TextLine]) -> float:
+    weights = Counter()
+    for line in lines:
+        weights[round(line.size, 1)] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 0.0
+
+
+def _body_edges(lines: list[TextLine]) -> tuple[float, float]:
+    """The text block's left edge (the most common line start) and right edge (where full lines end)."""
+    if not lines:
+        return 0.0, 0.0
+    left = Counter(round(line.x0) for line in lines).most_common(1)[0][0]
+    ends = sorted(line.x1 for line in lines)
+    return float(left), ends[int(len(ends) * 0.95)]

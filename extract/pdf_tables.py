@@ -1,0 +1,218 @@
+"""Ruled PDF tables → grid cells with spans, stitched across page breaks.
+
+pdfplumber finds the cell rectangles of a ruled table; the grid is the
+union of their edges, so a rectangle covering several grid rows or
+columns is a merged cell with that span.  Text is assigned to the cell
+under each glyph's centre and reflowed with the cell's inner width.
+
+A table cut by a page break arrives as one fragment per page.  A fragment
+that opens a page continues the table that closed the previous one when
+nothing stands between them and their outer edges line up.  Rows the new
+page repeats from the table's top (Word's "repeat header rows") are
+dropped, and the first remaining row is joined to the previous page's last
+row when it is that row's remainder: same cells, and some cell empty that
+was filled above in a column where nothing spans rows (an empty cell under
+a vertical merge is the merge continuing, not the row).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from extract.model import Cell, Table
+from extract.pdf_text import TextLine, group_lines, join_wrapped
+
+_EDGE_TOLERANCE = 2.0  # points: edges closer than this are the same grid line
+_ALIGN_TOLERANCE = 5.0  # points: outer edges of two fragments of one table
+
+
+@dataclass
+class GridCell:
+    x0: float
+    x1: float
+    row: int  # within its table (fragment-local until stitched)
+    rowspan: int
+    page: int
+    right_limit: float  # where text in the cell must end: its right edge less the padding
+    lines: list[TextLine] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.lines
+
+
+@dataclass
+class Fragment:
+    """The part of one table drawn on one page."""
+
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    n_rows: int
+    cells: list[GridCell]
+
+    def row(self, index: int) -> list[GridCell]:
+        return sorted((c for c in self.cells if c.row <= index < c.row + c.rowspan), key=lambda c: c.x0)
+
+
+def _cluster(values: list[float]) -> list[float]:
+    edges: list[float] = []
+    for value in sorted(values):
+        if not edges or value - edges[-1] > _EDGE_TOLERANCE:
+            edges.append(value)
+    return edges
+
+
+def _index(edges: list[float], value: float) -> int:
+    """Index of the grid line nearest `value`."""
+    position = bisect_right(edges, value)
+    if position == 0:
+        return 0
+    if position == len(edges) or value - edges[position - 1] <= edges[position] - value:
+        return position - 1
+    return position
+
+
+def build_fragment(bboxes: list[tuple[float, float, float, float]], chars: list[dict], page: int) -> tuple[Fragment, list[dict]]:
+    """Cell rectangles and the page's glyphs inside the table → fragment, plus glyphs in no cell."""
+    xs = _cluster([b[0] for b in bboxes] + [b[2] for b in bboxes])
+    ys = _cluster([b[1] for b in bboxes] + [b[3] for b in bboxes])
+    owner: dict[tuple[int, int], int] = {}
+    spans = []
+    for number, (x0, top, x1, bottom) in enumerate(bboxes):
+        col, row = _index(xs, x0), _index(ys, top)
+        col_end, row_end = max(_index(xs, x1), col + 1), max(_index(ys, bottom), row + 1)
+        spans.append((row, row_end))
+        for r in range(row, row_end):
+            for c in range(col, col_end):
+                owner.setdefault((r, c), number)
+    glyphs: dict[int, list[dict]] = {}
+    stray = []
+    for char in chars:
+        r = bisect_right(ys, (char["top"] + char["bottom"]) / 2) - 1
+        c = bisect_right(xs, (char["x0"] + char["x1"]) / 2) - 1
+        number = owner.get((r, c))
+        if number is None:
+            stray.append(char)
+        else:
+            glyphs.setdefault(number, []).append(char)
+    cells = []
+    for number, (x0, _top, x1, _bottom) in enumerate(bboxes):
+        row, row_end = spans[number]
+        lines = group_lines(glyphs.get(number, []), page)
+        cells.append(GridCell(x0=xs[_index(xs, x0)], x1=xs[_index(xs, x1)], row=row, rowspan=row_end - row, page=page, right_limit=x1, lines=lines))
+    _set_right_limits(cells)
+    fragment = Fragment(page=page, x0=xs[0], x1=xs[-1], top=ys[0], bottom=ys[-1], n_rows=len(ys) - 1, cells=cells)
+    return fragment, stray
+
+
+def _set_right_limits(cells: list[GridCell]) -> None:
+    """A cell's right edge less the padding, taken as the smallest indent of any text in the table."""
+    indents = [line.x0 - cell.x0 for cell in cells for line in cell.lines]
+    padding = min(max(min(indents, default=0.0), 0.0), 10.0)
+    for cell in cells:
+        cell.right_limit = cell.x1 - padding
+
+
+class TableStitcher:
+    """Collects fragments in document order into whole tables."""
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self.fragments: list[Fragment] = []  # the table being built, one fragment per page
+        self.cells: list[GridCell] = []  # rows numbered within the whole table
+        self.n_rows = 0
+
+    def continues(self, fragment: Fragment) -> bool:
+        last = self.fragments[-1] if self.fragments else None
+        return (
+            last is not None
+            and fragment.page == last.page + 1
+            and abs(fragment.x0 - last.x0) <= _ALIGN_TOLERANCE
+            and abs(fragment.x1 - last.x1) <= _ALIGN_TOLERANCE
+        )
+
+    def add(self, fragment: Fragment) -> None:
+        """Append a fragment: the table's first, or one that `continues` it."""
+        if self.fragments:
+            _drop_repeated_header(fragment, [self.row(r) for r in range(self.n_rows)])
+            if fragment.n_rows and self._is_remainder(fragment):
+                _join_first_row(fragment, self.row(self.n_rows - 1))
+        for cell in fragment.cells:
+            cell.row += self.n_rows
+        self.cells.extend(fragment.cells)
+        self.n_rows += fragment.n_rows
+        self.fragments.append(fragment)
+
+    def row(self, index: int) -> list[GridCell]:
+        return sorted((c for c in self.cells if c.row <= index < c.row + c.rowspan), key=lambda c: c.x0)
+
+    def _is_remainder(self, fragment: Fragment) -> bool:
+        above, below = self.row(self.n_rows - 1), fragment.row(0)
+        if [(round(c.x0), round(c.x1)) for c in above] != [(round(c.x0), round(c.x1)) for c in below]:
+            return False
+        spanning = [(c.x0, c.x1) for c in (*self.cells, *fragment.cells) if c.rowspan > 1]
+        for upper, lower in zip(above, below, strict=True):
+            merged_column = any(x0 <= upper.x0 + 1 and upper.x1 <= x1 + 1 for x0, x1 in spanning)
+            if lower.empty and not upper.empty and not merged_column:
+                return True
+        return False
+
+    def finish(self, index: int) -> Table:
+        """The table built so far as a model table numbered `index`; the stitcher starts afresh."""
+        xs = _cluster([x for c in self.cells for x in (c.x0, c.x1)])
+        table = Table(index=index, n_rows=self.n_rows, n_cols=len(xs) - 1)
+        for cell in self.cells:
+            col = _index(xs, cell.x0)
+            table.cells.append(
+                Cell(
+                    text=join_wrapped(cell.lines, cell.right_limit),
+                    row=cell.row,
+                    col=col,
+                    rowspan=cell.rowspan,
+                    colspan=max(_index(xs, cell.x1) - col, 1),
+                    page=cell.page,
+                )
+            )
+        table.cells.sort(key=lambda c: (c.row, c.col))
+        self._reset()
+        return table
+
+
+def _drop_repeated_header(fragment: Fragment, table_rows: list[list[GridCell]]) -> None:
+    """Remove the leading rows of `fragment` that repeat the table's first rows."""
+
+    def signature(row: list[GridCell]) -> list[tuple[int, int, str]]:
+        return [(round(c.x0), round(c.x1), "".join(line.text for line in c.lines)) for c in row]
+
+    repeated = 0
+    while (
+        repeated < fragment.n_rows - 1
+        and repeated < len(table_rows)
+        and all(c.rowspan == 1 for c in fragment.row(repeated))
+        and signature(fragment.row(repeated)) == signature(table_rows[repeated])
+    ):
+        repeated += 1
+    if repeated:
+        fragment.cells = [c for c in fragment.cells if c.row >= repeated]
+        for cell in fragment.cells:
+            cell.row -= repeated
+        fragment.n_rows -= repeated
+
+
+def _join_first_row(fragment: Fragment, last_row: list[GridCell]) -> None:
+    """Append the fragment's first row, the remainder of a row cut by the page break, to `last_row`."""
+    for upper, lower in zip(last_row, fragment.row(0), strict=True):
+        upper.lines.extend(lower.lines)
+        if lower.rowspan > 1:
+            # a cell spanning on from the remainder keeps the rows below it
+            upper.rowspan += lower.rowspan - 1
+    fragment.cells = [c for c in fragment.cells if c.row > 0]
+    for cell in fragment.cells:
+        cell.row -= 1
+    fragment.n_rows -= 1
