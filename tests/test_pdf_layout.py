@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fixtures.pdf.pdfwriter import PageDrawing, pdf_bytes, wrap
 
-from extract.model import Heading, Paragraph, Table
+from extract.model import Heading, Paragraph
 from extract.pdf import read_pdf
 
 SIZE = 10.5
