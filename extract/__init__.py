@@ -6,7 +6,7 @@ from pathlib import Path
 
 from extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
 from extract.pdf import read_pdf
-from extract.sniff import PDF, TEXT, sniff
+from extract.sniff import PDF, TEXT, UNKNOWN, sniff
 from extract.text import read_text
 
 __all__ = ["Cell", "Document", "Heading", "Paragraph", "ReadError", "Table", "TCEntry", "read_document", "sniff"]
@@ -22,8 +22,10 @@ def read_document(path: Path) -> Document:
         document = read_text(path)
     elif kind == PDF:
         document = read_pdf(path)
+    elif kind == UNKNOWN:
+        raise ReadError("not text, Word or PDF: unrecognised binary data")
     else:
-        raise ReadError(f"not a supported document (detected {kind!r} from its bytes)")
+        raise ReadError(f"not a supported document (its bytes are {kind})")
     document.format = reported_format(path, kind)
     return document
 

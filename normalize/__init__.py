@@ -1,0 +1,36 @@
+"""Document model → canonical report, whatever format the document came from."""
+
+from __future__ import annotations
+
+from extract.model import Document
+from normalize.layouts import LAYOUTS
+from normalize.records import Report, ReportInfo, ReportWarning, Source
+
+
+class NotAReport(Exception):
+    """A readable document that holds nothing of a performance-goal report."""
+
+
+def normalize(document: Document, source: Source) -> Report:
+    report = Report(source=source, report=ReportInfo(report_id=source.sha256[:16]))
+    report.warnings.extend(ReportWarning(code, message) for code, message in document.notes)
+    layout = next((module for module in LAYOUTS if module.detect(document)), None)
+    if layout is None:
+        if not document.tables:
+            raise NotAReport("no table in it: not a performance-goal report")
+        report.warnings.append(
+            ReportWarning("unknown_layout", f"{len(document.tables)}个表格都不属于已支持的版式，未读入。")
+        )
+        return report
+    result = layout.normalize(document)
+    info = report.report
+    info.layout = layout.NAME
+    info.department_code, info.department_name = result.department_code, result.department_name
+    info.fiscal_year = result.fiscal_year
+    report.department_goals, report.measures, report.projects = (
+        result.department_goals,
+        result.measures,
+        result.projects,
+    )
+    report.warnings.extend(result.warnings)
+    return report

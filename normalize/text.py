@@ -1,0 +1,111 @@
+"""Text clean-up shared by layouts: white space, list numbering, numbered items."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from normalize.values import chinese_numeral
+
+_WS = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def clean(text: str | None) -> str:
+    """Trim both ends and fold every run of white space (line breaks too) to one space."""
+    return _WS.sub(" ", text or "").strip()
+
+
+def clean_or_none(text: str | None) -> str | None:
+    return clean(text) or None
+
+
+def compact(text: str | None) -> str:
+    """Text with no white space at all: for matching labels whatever the spacing."""
+    return _WS.sub("", text or "")
+
+
+_NUM = r"[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}"
+# Each numbering style: its pattern (group `n` the numeral) and whether it may
+# also start an item in the middle of a line (run-on items).
+_STYLES = {
+    "target": re.compile(rf"目标\s*(?P<n>{_NUM})\s*[：:、.．]?\s*"),
+    "paren": re.compile(rf"[（(]\s*(?P<n>{_NUM})\s*[)）]\s*[、.．]?\s*"),
+    "dun": re.compile(rf"(?P<n>{_NUM})\s*[、．](?![0-9０-９])\s*"),
+    "dot": re.compile(r"(?P<n>[0-9０-９]{1,2})\s*[.)）](?![0-9０-９])\s*"),
+}
+# A run-on item starts after white space or a sentence end, never mid-phrase
+# (`提高2、3倍` is not item 2).
+_RUN_ON = {
+    style: re.compile(r"(?:(?<=[\s。；;！!？?，,：:])|^)" + pattern.pattern) for style, pattern in _STYLES.items()
+}
+
+
+@dataclass
+class Marker:
+    style: str
+    number: int
+    end: int  # where the item's own text starts
+
+
+def leading_marker(text: str) -> Marker | None:
+    """The list numbering at the start of `text` (`目标1：`, `（一）`, `1、`, `一、`), if any."""
+    stripped = text.lstrip()
+    offset = len(text) - len(stripped)
+    for style, pattern in _STYLES.items():
+        match = pattern.match(stripped)
+        if match:
+            number = chinese_numeral(match.group("n"))
+            if number is not None:
+                return Marker(style, number, offset + match.end())
+    return None
+
+
+def strip_numbering(text: str) -> str:
+    marker = leading_marker(text)
+    return clean(text[marker.end :] if marker else text)
+
+
+def split_numbered(text: str) -> tuple[str, list[str]]:
+    """Split text into its numbered items: (lead-in before the first item, items).
+
+    Items may run on in one line (`…运转。      目标2：…`); only the next number
+    in the same style starts a new item, so numbers inside a sentence stay.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    first = None
+    for index, line in enumerate(lines):
+        first = leading_marker(line)
+        if first:
+            lead, rest = "\n".join(lines[:index]), "\n".join(lines[index:])
+            break
+    if first is None:
+        return "", [clean(line) for line in lines]
+    pattern = _RUN_ON[first.style]
+    rest = rest.lstrip()
+    items: list[str] = []
+    start, number = leading_marker(rest).end, first.number
+    position = start
+    while True:
+        following = _find_number(pattern, rest, position, number + 1)
+        if following is None:
+            items.append(clean(rest[start:]))
+            return clean(lead), items
+        items.append(clean(rest[start : following.start()]))
+        start, position, number = following.end(), following.end(), number + 1
+
+
+def _find_number(pattern: re.Pattern[str], text: str, position: int, wanted: int) -> re.Match[str] | None:
+    for match in pattern.finditer(text, position):
+        if chinese_numeral(match.group("n")) == wanted:
+            return match
+    return None
+
+
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?[0-9０-９]{1,4}\s*(?:页)?(?:\s*/\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–\s]*$")
+_TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\t)\s*[0-9０-９]{1,4}\s*$")
+
+
+def is_page_residue(text: str) -> bool:
+    """A lone page number (`1`, `- 2 -`, `第3页`, `3/12`) or a TOC line ending in a page number."""
+    stripped = text.strip()
+    return bool(_PAGE_NUMBER.match(stripped)) or bool(_TOC_LINE.search(text))
