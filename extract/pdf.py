@@ -45,7 +45,9 @@ _PAGE_NUMBER = re.compile(
 )
 _TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|－{3,})\s*\d{1,4}\s*$")
 _TOC_TITLE = re.compile(r"^(?:目\s*录|contents)$", re.IGNORECASE)
-_HEADING_MARKER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]{1,3}部分|\d{1,3}、.*绩效目标表$)")
+_HEADING_MARKER = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]{1,3}部分|\d{1,3}、.*绩效目标表$)"
+)
 _TABLE_OBJECTS = ("line", "rect", "curve")
 
 
@@ -57,7 +59,9 @@ class _Page:
     items: list[TextLine | Fragment] = field(default_factory=list)  # top to bottom
 
 
-def read_pdf(path: Path, *, time_limit: float = DEFAULT_TIME_LIMIT, max_chars_per_page: int = MAX_CHARS_PER_PAGE) -> Document:
+def read_pdf(
+    path: Path, *, time_limit: float = DEFAULT_TIME_LIMIT, max_chars_per_page: int = MAX_CHARS_PER_PAGE
+) -> Document:
     deadline = time.monotonic() + time_limit
     notes: list[tuple[str, str]] = []
     pages: list[_Page] = []
@@ -130,7 +134,9 @@ def _read_page(page, quick: pypdfium2.PdfDocument, index: int, max_chars: int, n
         if count == 0:
             return result
         if count > max_chars:
-            notes.append(("pdf_page_too_dense", f"page {number} holds {count} characters; read as plain text without layout"))
+            notes.append(
+                ("pdf_page_too_dense", f"page {number} holds {count} characters; read as plain text without layout")
+            )
             text = text_page.get_text_range(0, max_chars)
             result.items.append(TextLine(text=text, x0=0, x1=0, top=0, bottom=0, size=0, bold=False, page=number))
             return result
@@ -257,7 +263,9 @@ class _Assembler:
         lines, self.paragraph = self.paragraph, []
         text = join_wrapped(lines, self.body_right)
         first = lines[0]
-        standalone_number = len(lines) == 1 and _HEADING_MARKER.match(first.text) and not first.text.endswith(("。", "；", "，"))
+        standalone_number = (
+            len(lines) == 1 and _HEADING_MARKER.match(first.text) and not first.text.endswith(("。", "；", "，"))
+        )
         if self._is_heading_style(first) or self._is_centred(first) or standalone_number:
             self.out.append(Heading(text=text, page=first.page))
         else:

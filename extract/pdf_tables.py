@@ -76,7 +76,9 @@ def _index(edges: list[float], value: float) -> int:
     return position
 
 
-def build_fragment(bboxes: list[tuple[float, float, float, float]], chars: list[dict], page: int) -> tuple[Fragment, list[dict]]:
+def build_fragment(
+    bboxes: list[tuple[float, float, float, float]], chars: list[dict], page: int
+) -> tuple[Fragment, list[dict]]:
     """Cell rectangles and the page's glyphs inside the table → fragment, plus glyphs in no cell."""
     xs = _cluster([b[0] for b in bboxes] + [b[2] for b in bboxes])
     ys = _cluster([b[1] for b in bboxes] + [b[3] for b in bboxes])
@@ -103,7 +105,17 @@ def build_fragment(bboxes: list[tuple[float, float, float, float]], chars: list[
     for number, (x0, _top, x1, _bottom) in enumerate(bboxes):
         row, row_end = spans[number]
         lines = group_lines(glyphs.get(number, []), page)
-        cells.append(GridCell(x0=xs[_index(xs, x0)], x1=xs[_index(xs, x1)], row=row, rowspan=row_end - row, page=page, right_limit=x1, lines=lines))
+        cells.append(
+            GridCell(
+                x0=xs[_index(xs, x0)],
+                x1=xs[_index(xs, x1)],
+                row=row,
+                rowspan=row_end - row,
+                page=page,
+                right_limit=x1,
+                lines=lines,
+            )
+        )
     _set_right_limits(cells)
     fragment = Fragment(page=page, x0=xs[0], x1=xs[-1], top=ys[0], bottom=ys[-1], n_rows=len(ys) - 1, cells=cells)
     return fragment, stray

@@ -88,7 +88,9 @@ def test_seed_headings_and_whole_paragraphs(seed_pdf):
     assert "1、公务用车服务平台运行绩效目标表" in headings
     paragraphs = [b.text for b in seed_pdf.blocks if isinstance(b, Paragraph)]
     # a paragraph wrapped over four lines, and one running over a page break, are one paragraph each
-    assert any(p.startswith("目标3：") and p.endswith("对既有建筑制定节能改造计划。") and "\n" not in p for p in paragraphs)
+    assert any(
+        p.startswith("目标3：") and p.endswith("对既有建筑制定节能改造计划。") and "\n" not in p for p in paragraphs
+    )
     assert any(p.startswith("5、推进全县") and p.endswith("提高财政资金使用效益") for p in paragraphs)
 
 
@@ -103,7 +105,10 @@ def test_seed_margins_and_contents_are_not_content(seed_pdf):
 
 def test_seed_cell_breaks_are_real_breaks_only(seed_pdf):
     goals = seed_pdf.tables[2].rows()[6][1].text
-    assert goals == "1、机关大院事故原因停水、电、通信故障率不超5%。\n2、固定电话、互联网、会议信号传输、专网使用等故障率不超5%"
+    assert (
+        goals
+        == "1、机关大院事故原因停水、电、通信故障率不超5%。\n2、固定电话、互联网、会议信号传输、专网使用等故障率不超5%"
+    )
     basis = seed_pdf.tables[1].rows()[8][5].text
     assert basis == "临西县机构编制委员会文件  临机编[2012]153号"  # the two spaces are in the PDF
 

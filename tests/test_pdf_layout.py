@@ -53,7 +53,9 @@ def test_latin_words_keep_their_space_across_a_wrap(tmp_path):
     text = "项目资金 Annual budget of the county office for the years 2020 and 2021, spent on the vehicle service platform 保障运转"
     page = PageDrawing()
     top = page.paragraph(LEFT, 100, text, RIGHT - LEFT)
-    page.paragraph(LEFT, top + 10, "第二段：正文内容延续到这一行的最右边，直到文本框的右边缘为止，没有留下空位。", RIGHT - LEFT)
+    page.paragraph(
+        LEFT, top + 10, "第二段：正文内容延续到这一行的最右边，直到文本框的右边缘为止，没有留下空位。", RIGHT - LEFT
+    )
     document = read(tmp_path, [page])
     assert len(wrap(text, RIGHT - LEFT, SIZE)) > 1
     assert blocks_of(document, Paragraph)[0].text == text
@@ -63,10 +65,19 @@ def test_headings_by_size_boldness_and_centring(tmp_path):
     page = PageDrawing()
     page.text(250, 80, "第一部分", size=18, bold=True)
     page.text(LEFT, 120, "一、总体绩效目标", size=15, bold=True)
-    page.paragraph(LEFT, 150, "正文内容，足够长的一段文字，用来确定正文的字号和文本框的左右边缘，并且会换行到下一行继续。", RIGHT - LEFT)
+    page.paragraph(
+        LEFT,
+        150,
+        "正文内容，足够长的一段文字，用来确定正文的字号和文本框的左右边缘，并且会换行到下一行继续。",
+        RIGHT - LEFT,
+    )
     page.text(LEFT, 200, "1、公务用车服务平台运行绩效目标表")
     document = read(tmp_path, [page])
-    assert [b.text for b in blocks_of(document, Heading)] == ["第一部分", "一、总体绩效目标", "1、公务用车服务平台运行绩效目标表"]
+    assert [b.text for b in blocks_of(document, Heading)] == [
+        "第一部分",
+        "一、总体绩效目标",
+        "1、公务用车服务平台运行绩效目标表",
+    ]
     assert len(blocks_of(document, Paragraph)) == 1
 
 
@@ -189,7 +200,11 @@ def test_new_row_under_a_merge_continuing_on_the_next_page_is_not_joined(tmp_pat
             fill_cell(first, INDICATOR_XS[col], INDICATOR_XS[col + 1], ys[row], text)
     indicator_row(second, 72, ["", "时效指标", "及时率", "描述", "≥90%", "文件"])
     (table,) = read(tmp_path, [first, second]).tables
-    assert [[c.text for c in row][1:3] for row in table.rows()] == [["数量指标", "覆盖率"], ["数量指标", "完成率"], ["时效指标", "及时率"]]
+    assert [[c.text for c in row][1:3] for row in table.rows()] == [
+        ["数量指标", "覆盖率"],
+        ["数量指标", "完成率"],
+        ["时效指标", "及时率"],
+    ]
 
 
 def test_tables_separated_by_a_heading_stay_apart(tmp_path):
@@ -205,6 +220,11 @@ def test_fake_bold_doubled_glyphs_are_read_once(tmp_path):
     page = PageDrawing()
     page.text(LEFT, 100, "部门整体绩效目标", size=16)
     page.text(LEFT + 0.3, 100.2, "部门整体绩效目标", size=16)
-    page.paragraph(LEFT, 140, "正文内容，足够长的一段文字，用来确定正文的字号和文本框的左右边缘，并且会换行到下一行继续。", RIGHT - LEFT)
+    page.paragraph(
+        LEFT,
+        140,
+        "正文内容，足够长的一段文字，用来确定正文的字号和文本框的左右边缘，并且会换行到下一行继续。",
+        RIGHT - LEFT,
+    )
     document = read(tmp_path, [page])
     assert document.blocks[0].text == "部门整体绩效目标"
