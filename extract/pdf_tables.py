@@ -31,15 +31,21 @@ _ALIGN_TOLERANCE = 5.0  # points: outer edges of two fragments of one table
 class GridCell:
     x0: float
     x1: float
+    top: float
+    bottom: float
     row: int  # within its table (fragment-local until stitched)
     rowspan: int
     page: int
-    right_limit: float  # where text in the cell must end: its right edge less the padding
+    right_limit: float = 0.0  # where text must end: the right edge less the padding
+    slack: float = 0.0  # how far above the bottom edge text may end and still touch it
     lines: list[TextLine] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not self.lines
+
+    def reaches_bottom(self) -> bool:
+        return bool(self.lines) and self.bottom - self.lines[-1].bottom <= self.slack
 
 
 @dataclass
@@ -102,31 +108,35 @@ def build_fragment(
         else:
             glyphs.setdefault(number, []).append(char)
     cells = []
-    for number, (x0, _top, x1, _bottom) in enumerate(bboxes):
+    for number, (x0, top, x1, bottom) in enumerate(bboxes):
         row, row_end = spans[number]
         lines = group_lines(glyphs.get(number, []), page)
         cells.append(
             GridCell(
                 x0=xs[_index(xs, x0)],
                 x1=xs[_index(xs, x1)],
+                top=top,
+                bottom=bottom,
                 row=row,
                 rowspan=row_end - row,
                 page=page,
-                right_limit=x1,
                 lines=lines,
             )
         )
-    _set_right_limits(cells)
+    _set_padding(cells)
     fragment = Fragment(page=page, x0=xs[0], x1=xs[-1], top=ys[0], bottom=ys[-1], n_rows=len(ys) - 1, cells=cells)
     return fragment, stray
 
 
-def _set_right_limits(cells: list[GridCell]) -> None:
-    """A cell's right edge less the padding, taken as the smallest indent of any text in the table."""
-    indents = [line.x0 - cell.x0 for cell in cells for line in cell.lines]
-    padding = min(max(min(indents, default=0.0), 0.0), 10.0)
+def _set_padding(cells: list[GridCell]) -> None:
+    """Cell padding is the smallest gap between any text and its cell's left / top edge."""
+    filled = [cell for cell in cells if cell.lines]
+    left = min((line.x0 - cell.x0 for cell in filled for line in cell.lines), default=0.0)
+    top = min((cell.lines[0].top - cell.top for cell in filled), default=0.0)
     for cell in cells:
-        cell.right_limit = cell.x1 - padding
+        cell.right_limit = cell.x1 - min(max(left, 0.0), 10.0)
+        size = cell.lines[0].size if cell.lines else 0.0
+        cell.slack = min(max(top, 0.0), 10.0) + 0.6 * size
 
 
 class TableStitcher:
@@ -165,15 +175,27 @@ class TableStitcher:
         return sorted((c for c in self.cells if c.row <= index < c.row + c.rowspan), key=lambda c: c.x0)
 
     def _is_remainder(self, fragment: Fragment) -> bool:
+        """Is the fragment's first row the rest of the table's last row, cut by the page break?
+
+        It is when both rows have the same cells; some cell filled above is
+        empty below, in a column where nothing spans rows (an empty cell under
+        a vertical merge is the merge going on); and every cell filled in
+        both ran to the bottom of the page above, as text that overflowed does.
+        """
         above, below = self.row(self.n_rows - 1), fragment.row(0)
         if [(round(c.x0), round(c.x1)) for c in above] != [(round(c.x0), round(c.x1)) for c in below]:
             return False
         spanning = [(c.x0, c.x1) for c in (*self.cells, *fragment.cells) if c.rowspan > 1]
+        ended_above = False
         for upper, lower in zip(above, below, strict=True):
-            merged_column = any(x0 <= upper.x0 + 1 and upper.x1 <= x1 + 1 for x0, x1 in spanning)
-            if lower.empty and not upper.empty and not merged_column:
-                return True
-        return False
+            if upper.empty:
+                continue
+            if lower.empty:
+                merged_column = any(x0 <= upper.x0 + 1 and upper.x1 <= x1 + 1 for x0, x1 in spanning)
+                ended_above = ended_above or not merged_column
+            elif not upper.reaches_bottom():
+                return False
+        return ended_above
 
     def finish(self, index: int) -> Table:
         """The table built so far as a model table numbered `index`; the stitcher starts afresh."""
