@@ -21,7 +21,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from extract.model import Cell, Table
-from extract.pdf_text import TextLine, group_lines, join_wrapped
+from extract.pdf_text import ITEM_MARKER, TextLine, ended_early, group_lines, join_wrapped
 
 _EDGE_TOLERANCE = 2.0  # points: edges closer than this are the same grid line
 _ALIGN_TOLERANCE = 5.0  # points: outer edges of two fragments of one table
@@ -36,6 +36,7 @@ class GridCell:
     row: int  # within its table (fragment-local until stitched)
     rowspan: int
     page: int
+    left_limit: float = 0.0  # where text may start: the left edge plus the padding
     right_limit: float = 0.0  # where text must end: the right edge less the padding
     slack: float = 0.0  # how far above the bottom edge text may end and still touch it
     lines: list[TextLine] = field(default_factory=list)
@@ -134,7 +135,8 @@ def _set_padding(cells: list[GridCell]) -> None:
     left = min((line.x0 - cell.x0 for cell in filled for line in cell.lines), default=0.0)
     top = min((cell.lines[0].top - cell.top for cell in filled), default=0.0)
     for cell in cells:
-        cell.right_limit = cell.x1 - min(max(left, 0.0), 10.0)
+        padding = min(max(left, 0.0), 10.0)
+        cell.left_limit, cell.right_limit = cell.x0 + padding, cell.x1 - padding
         size = cell.lines[0].size if cell.lines else 0.0
         cell.slack = min(max(top, 0.0), 10.0) + 0.6 * size
 
@@ -165,6 +167,8 @@ class TableStitcher:
             _drop_repeated_header(fragment, [self.row(r) for r in range(self.n_rows)])
             if fragment.n_rows and self._is_remainder(fragment):
                 _join_first_row(fragment, self.row(self.n_rows - 1))
+            elif fragment.n_rows:
+                self._join_cut_label(fragment)
         for cell in fragment.cells:
             cell.row += self.n_rows
         self.cells.extend(fragment.cells)
@@ -197,6 +201,29 @@ class TableStitcher:
                 return False
         return ended_above
 
+    def _join_cut_label(self, fragment: Fragment) -> None:
+        """Join the left-column label of the fragment's first row to the label above, when it is that label's tail.
+
+        A label merged down over two rows, with the page break between them,
+        leaves its first lines in the last row above and its tail in the first
+        row below (预算规模及资金用 | 途).  The tail is recognised as a single
+        short line under a label that already wrapped and whose last line is
+        full, so the break between them is a wrap.  A label of its own below a
+        one-line label, or below one that ended early, stays apart.
+        """
+        upper, lower = self.row(self.n_rows - 1)[0], fragment.row(0)[0]
+        if upper.empty or lower.empty or (round(upper.x0), round(upper.x1)) != (round(lower.x0), round(lower.x1)):
+            return
+        tail = lower.lines[0]
+        short_tail = len(lower.lines) == 1 and tail.x1 - tail.x0 <= lower.right_limit - lower.left_limit - tail.size
+        if len(upper.lines) < 2 or not short_tail or ITEM_MARKER.match(tail.text):
+            return
+        if ended_early(upper.lines[-1], tail, upper.right_limit, upper.left_limit):
+            return
+        upper.lines.append(tail)
+        upper.rowspan += lower.rowspan
+        fragment.cells.remove(lower)
+
     def finish(self, index: int) -> Table:
         """The table built so far as a model table numbered `index`; the stitcher starts afresh."""
         xs = _cluster([x for c in self.cells for x in (c.x0, c.x1)])
@@ -205,7 +232,7 @@ class TableStitcher:
             col = _index(xs, cell.x0)
             table.cells.append(
                 Cell(
-                    text=join_wrapped(cell.lines, cell.right_limit),
+                    text=join_wrapped(cell.lines, cell.right_limit, cell.left_limit),
                     row=cell.row,
                     col=col,
                     rowspan=cell.rowspan,

@@ -141,23 +141,28 @@ def _first_piece_width(visible: list[dict]) -> float:
     return visible[end]["x1"] - visible[0]["x0"]
 
 
-def ended_early(line: TextLine, following: TextLine, right_limit: float) -> bool:
-    """True when `following`'s first piece would have fitted after `line` before `right_limit`.
+def ended_early(line: TextLine, following: TextLine, right_limit: float, left_limit: float | None = None) -> bool:
+    """True when `following`'s first piece would have fitted on `line`: the author broke the line.
 
-    Then the author broke the line; otherwise the layout wrapped it.  Only
-    the room on the right counts, so an indented or centred line is judged
-    by where it ends, not by how long it is.
+    In running text only the room on the right counts, so an indented first
+    line is judged by where it ends.  In a table cell (`left_limit` given)
+    text is often centred, so the room is the cell's inner width less the
+    line's own.
     """
-    return line.x1 + following.first_piece_width < right_limit - 0.5 * line.size
+    if left_limit is None:
+        room = right_limit - line.x1
+    else:
+        room = (right_limit - left_limit) - (line.x1 - line.x0)
+    return following.first_piece_width < room - 0.5 * line.size
 
 
-def join_wrapped(lines: list[TextLine], right_limit: float) -> str:
+def join_wrapped(lines: list[TextLine], right_limit: float, left_limit: float | None = None) -> str:
     """Lines of one cell or text block → text, `\\n` only where the author broke the line."""
     if not lines:
         return ""
     parts = [lines[0].text]
     for previous, line in zip(lines, lines[1:], strict=False):
-        if ITEM_MARKER.match(line.text) or ended_early(previous, line, right_limit):
+        if ITEM_MARKER.match(line.text) or ended_early(previous, line, right_limit, left_limit):
             parts.append("\n")
         elif _needs_space(parts[-1], line.text):
             parts.append(" ")

@@ -130,3 +130,27 @@ def first_row_starting_with(table: Table, label: str):
 def test_scanned_pdf_fails_clearly():
     with pytest.raises(ReadError, match="no text layer"):
         read_document(SEED / "seed.scan.pdf")
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SAMPLE_PDFS = sorted(SAMPLES.glob("*/*.pdf"))
+
+
+@pytest.mark.parametrize("pdf", SAMPLE_PDFS, ids=[p.name for p in SAMPLE_PDFS])
+def test_sample_pdf_tables_match_its_text_export(pdf):
+    """The generated samples' PDFs (tables crossing pages, labels cut by breaks) read as their text exports."""
+    text_export = pdf.with_suffix(".txt")
+    if not text_export.exists():
+        pytest.skip("no text export beside it")
+    pdf_document, txt_document = read_document(pdf), read_document(text_export)
+    assert len(pdf_document.tables) == len(txt_document.tables)
+    for pdf_table, txt_table in zip(pdf_document.tables, txt_document.tables, strict=True):
+        assert len(pdf_table.rows()) == len(txt_table.rows()), pdf_table.index
+        for number, (pdf_row, txt_row) in enumerate(zip(pdf_table.rows(), txt_table.rows(), strict=True)):
+            assert len(pdf_row) == len(txt_row), (pdf_table.index, number)
+            pdf_texts = [fold(c.text) for c in pdf_row]
+            txt_texts = [
+                fold(t.text) if t.text.strip() or p.row == number else fold(p.text)
+                for p, t in zip(pdf_row, txt_row, strict=True)
+            ]
+            assert pdf_texts == txt_texts, (pdf_table.index, number)

@@ -228,3 +228,31 @@ def test_fake_bold_doubled_glyphs_are_read_once(tmp_path):
     )
     document = read(tmp_path, [page])
     assert document.blocks[0].text == "部门整体绩效目标"
+
+
+def label_split_pages(upper_label: list[str], lower_label: str) -> list[PageDrawing]:
+    """A two-row block whose left label is cut by the page break: its first lines above, `lower_label` below."""
+    first, second = PageDrawing(), PageDrawing()
+    xs = [LEFT, LEFT + 4 * SIZE + 2 * PAD, 300, RIGHT]
+    first.grid(xs, [720, 720 + len(upper_label) * SIZE * 1.4 + 2 * PAD])
+    for number, line in enumerate(upper_label):
+        first.text(LEFT + PAD, 720 + PAD + number * SIZE * 1.4, line)
+    fill_cell(first, xs[1], xs[2], 720, "预算数")
+    fill_cell(first, xs[2], xs[3], 720, "12.00")
+    second.grid([xs[0], xs[1], xs[3]], [72, 100])
+    fill_cell(second, xs[0], xs[1], 72, lower_label)
+    fill_cell(second, xs[1], xs[3], 72, "保障全县公车的正常运行。")
+    return [first, second]
+
+
+def test_label_cut_by_the_page_break_is_joined_to_its_start(tmp_path):
+    (table,) = read(tmp_path, label_split_pages(["预算规模", "及资金用"], "途")).tables
+    assert [[c.text for c in row] for row in table.rows()] == [
+        ["预算规模及资金用途", "预算数", "12.00"],
+        ["预算规模及资金用途", "保障全县公车的正常运行。"],
+    ]
+
+
+def test_label_of_its_own_below_a_finished_label_stays_apart(tmp_path):
+    (table,) = read(tmp_path, label_split_pages(["满意度指", "标"], "合计")).tables
+    assert [row[0].text for row in table.rows()] == ["满意度指标", "合计"]
