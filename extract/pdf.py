@@ -18,13 +18,17 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
 import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import PDFException
 from pdfminer.psexceptions import PSException
+from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.model import Document, Heading, Paragraph, ReadError
@@ -65,13 +69,9 @@ def read_pdf(
     deadline = time.monotonic() + time_limit
     notes: list[tuple[str, str]] = []
     pages: list[_Page] = []
-    with _open_pdfium(path) as quick, _open_plumber(path) as pdf:
-        try:
-            all_pages = pdf.pages
-        except PdfminerException as exc:
-            raise ReadError(f"not a readable PDF: its page tree is damaged ({exc})") from exc
-        total = len(all_pages)
-        for index, page in enumerate(all_pages):
+    with _open_pdfium(path) as quick, _PlumberPages(path) as plumber:
+        total = len(quick)
+        for index, page in enumerate(plumber):
             if time.monotonic() > deadline:
                 raise ReadError(f"gave up after {index} of {total} pages: over the {time_limit:g} s time limit")
             pages.append(_read_page(page, quick, index, max_chars_per_page, notes))
@@ -102,26 +102,47 @@ class _open_pdfium:
         self.document.close()
 
 
-class _open_plumber:
+class _PlumberPages:
+    """pdfplumber pages, built one at a time and kept by nobody.
+
+    `PDF.pages` would build (and `PDF.close` would then build) every page
+    up front and keep them all, and pdfminer caches every object it parses;
+    both make memory grow with the page count.
+    """
+
     def __init__(self, path: Path) -> None:
+        self.stream = open(path, "rb")  # noqa: SIM115 - closed by __exit__
         try:
-            self.pdf = pdfplumber.open(path)
+            self.pdf = pdfplumber.PDF(self.stream, stream_is_external=True)
         except PdfminerException as exc:
+            self.stream.close()
             cause = exc.args[0] if exc.args else exc
             if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
                 raise ReadError("encrypted PDF: it needs a password") from exc
             raise ReadError(f"not a readable PDF: {cause}") from exc
-        except (PSException, ValueError, KeyError, TypeError) as exc:
-            raise ReadError(f"not a readable PDF: {exc}") from exc
+        self.pdf.doc.caching = False
 
-    def __enter__(self) -> pdfplumber.PDF:
-        return self.pdf
+    def __enter__(self) -> _PlumberPages:
+        return self
 
     def __exit__(self, *exc_info) -> None:
-        self.pdf.close()
+        self.stream.close()
+
+    def __iter__(self) -> Iterator[Page]:
+        pages = PDFPage.create_pages(self.pdf.doc)
+        number = 0
+        while True:
+            try:
+                page = next(pages)
+            except StopIteration:
+                return
+            except (PSException, PDFException, ValueError, KeyError, TypeError) as exc:
+                raise ReadError(f"not a readable PDF: its page tree is damaged after page {number} ({exc})") from exc
+            number += 1
+            yield Page(self.pdf, page, page_number=number, initial_doctop=0)
 
 
-def _read_page(page, quick: pypdfium2.PdfDocument, index: int, max_chars: int, notes: list) -> _Page:
+def _read_page(page: Page, quick: pypdfium2.PdfDocument, index: int, max_chars: int, notes: list) -> _Page:
     number = index + 1
     result = _Page(number=number, width=float(page.width), height=float(page.height))
     if index >= len(quick):  # the two parsers disagree on a damaged page tree
@@ -151,7 +172,7 @@ def _read_page(page, quick: pypdfium2.PdfDocument, index: int, max_chars: int, n
     return result
 
 
-def _page_items(page, number: int) -> list[TextLine | Fragment]:
+def _page_items(page: Page, number: int) -> list[TextLine | Fragment]:
     chars = page.chars
     tables = page.find_tables() if any(page.objects.get(kind) for kind in _TABLE_OBJECTS) else []
     items: list[TextLine | Fragment] = []

@@ -27,7 +27,7 @@ _EDGE_TOLERANCE = 2.0  # points: edges closer than this are the same grid line
 _ALIGN_TOLERANCE = 5.0  # points: outer edges of two fragments of one table
 
 
-@dataclass
+@dataclass(slots=True)
 class GridCell:
     x0: float
     x1: float

@@ -50,7 +50,7 @@ def is_cjk(char: str) -> bool:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class TextLine:
     text: str
     x0: float
