@@ -16,7 +16,6 @@ Text conventions every reader keeps:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ class Table:
         return grid
 
 
-Block = Union[Paragraph, Heading, Table]
+Block = Paragraph | Heading | Table
 
 
 @dataclass

@@ -190,7 +190,9 @@ class Report:
                 scalars.pop(nested)
             rows["projects"].append({"report_id": rid, "project_seq": scalars.pop("seq"), **scalars})
             for seq, point in enumerate(project.spending_plan, 1):
-                rows["spending_plan"].append({"report_id": rid, "project_seq": project.seq, "seq": seq, **asdict(point)})
+                rows["spending_plan"].append(
+                    {"report_id": rid, "project_seq": project.seq, "seq": seq, **asdict(point)}
+                )
             for goal in project.goals:
                 rows["goals"].append(
                     {"report_id": rid, "scope": "project", "project_seq": project.seq, "section": None, **asdict(goal)}
@@ -243,6 +245,7 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
     },
     "warnings": {"report_id": _S, "seq": _I, "code": _S, "message": _S, "where": _S},
 }  # fmt: skip
+
 
 def typed_frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
     columns = TABLE_COLUMNS[name]

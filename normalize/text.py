@@ -101,7 +101,9 @@ def _find_number(pattern: re.Pattern[str], text: str, position: int, wanted: int
     return None
 
 
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?[0-9０-９]{1,4}\s*(?:页)?(?:\s*/\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–\s]*$")
+_PAGE_NUMBER = re.compile(
+    r"^[-—–\s]*(?:第\s*)?[0-9０-９]{1,4}\s*(?:页)?(?:\s*/\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–\s]*$"
+)
 _TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\t)\s*[0-9０-９]{1,4}\s*$")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.model import Cell, Document, Heading, Paragraph, Table
+from extract.model import Cell, Document, Heading, Table
 from normalize.records import (
     CellSource,
     DepartmentGoal,
@@ -25,7 +25,15 @@ from normalize.records import (
     ReportWarning,
     SpendingPoint,
 )
-from normalize.text import clean, clean_or_none, compact, is_page_residue, leading_marker, split_numbered, strip_numbering
+from normalize.text import (
+    clean,
+    clean_or_none,
+    compact,
+    is_page_residue,
+    leading_marker,
+    split_numbered,
+    strip_numbering,
+)
 from normalize.values import parse_indicator_value, parse_number, parse_percent, period_month, to_halfwidth
 
 NAME = "hebei"
@@ -35,9 +43,21 @@ MEASURE_SECTIONS = ("工作保障措施", "保障措施")
 # Lines that only frame the document (part titles); they hold no data.
 FRAMING = re.compile(r"^(第[一二三四五六七八九十]+部分|部门整体绩效目标|预算项目绩效目标|项目绩效目标|.*绩效目标表)$")
 
-_DEPT_ROW = re.compile(r"^(?P<code>\d{3,})\s*[-_－—]?\s*(?P<name>\S.*)$")
-_UNIT = re.compile(r"单位\s*[：:]\s*(?P<unit>\S+)")
+_DEPT_ROW = re.compile(r"^(?P<code>\d{3,})\s*[-_－—]?\s*(?P<name>[^\d年月日%\s.].*)$")
+_UNIT = re.compile(r"^(?:金额)?单位\s*[：:]\s*(?P<unit>\S{1,6})$")
+# Row labels match a whole cell (white space, a leading 其中 and a trailing
+# colon or (%) ignored), so prose that mentions them is never taken for them.
+_BUDGET_LABELS = {
+    "预算数": "budget_total", "年度资金总额": "budget_total", "资金总额": "budget_total",
+    "预算资金": "budget_total", "财政资金": "budget_fiscal", "财政拨款": "budget_fiscal",
+    "其他资金": "budget_other",
+}  # fmt: skip
+_PLAN_LABELS = ("资金支出计划", "支出计划", "资金支出进度", "预算支出计划")
+_GOAL_LABELS = ("绩效目标", "年度绩效目标", "项目绩效目标")
+_PURPOSE_LABELS = ("预算规模及资金用途", "资金用途", "项目资金用途")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# The budget year as a title or lead-in states it: 2020年度部门预算, 2020年收支预算.
+_BUDGET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?[^，。；\d]{0,8}预算")
 
 # Column headers of the indicator table → Indicator fields.
 _INDICATOR_HEADERS = [
@@ -53,10 +73,11 @@ _OPPOSED_KINDS = ("效果指标", "满意度指标")
 
 
 def detect(document: Document) -> bool:
-    """A document is `hebei` when a table carries its project-table labels."""
+    """A document is `hebei` when a table carries its project-table labels (even if cut off early)."""
     for table in document.tables:
-        labels = {compact(cell.text) for cell in table.cells}
-        if "一级指标" in labels and any(label in labels for label in ("项目编码", "项目名称")):
+        labels = {_label(cell) for cell in table.cells}
+        identity = any(label in labels for label in ("项目编码", "项目名称"))
+        if identity and any(label in labels for label in ("一级指标", *_PLAN_LABELS, *_PURPOSE_LABELS)):
             return True
     return False
 
@@ -149,12 +170,16 @@ def _measures(lines: list[str]) -> list[Measure]:
 
 
 def _fiscal_year(document: Document) -> int | None:
-    for block in document.blocks:
-        texts = [c.text for c in block.cells] if isinstance(block, Table) else [block.text]
-        for text in texts:
-            match = _YEAR.search(to_halfwidth(text))
-            if match:
-                return int(match.group(1))
+    """The budget year the text states; failing that, the first year it mentions."""
+    texts = [
+        to_halfwidth(text)
+        for block in document.blocks
+        for text in ([c.text for c in block.cells] if isinstance(block, Table) else [block.text])
+    ]
+    for pattern in (_BUDGET_YEAR, _YEAR):
+        match = next((m for m in map(pattern.search, texts) if m), None)
+        if match:
+            return int(match.group(1))
     return None
 
 
@@ -162,7 +187,9 @@ def _fiscal_year(document: Document) -> int | None:
 
 
 def _label(cell: Cell) -> str:
-    return compact(cell.text).rstrip("：:")
+    label = compact(cell.text).rstrip("：:")
+    label = re.sub(r"[（(]%[)）]$", "", label)
+    return label[2:].lstrip("：:") if label.startswith("其中") else label
 
 
 class _TableReader:
@@ -210,22 +237,20 @@ class _TableReader:
             self._indicator_header(row)
         elif any(label in ("项目编码", "项目代码", "项目名称") for label in labels):
             self._identity(row)
-        elif any(label in ("预算数", "年度资金总额", "资金总额") or "财政资金" in label for label in labels):
+        elif any(label in _BUDGET_LABELS for label in labels):
             self._budget(row)
-        elif any("支出计划" in label for label in labels):
-            self.plan_periods = [c for c in row if "支出计划" not in _label(c) and _label(c)]
+        elif any(label in _PLAN_LABELS for label in labels):
+            self.plan_periods = [c for c in row if _label(c) not in _PLAN_LABELS and _label(c)]
         elif self.plan_periods and not self._project().spending_plan:
             self._plan_values(index, row)
-        elif any(label in ("绩效目标", "年度绩效目标", "项目绩效目标") for label in labels):
-            text = "\n".join(c.text for c in row if _label(c) not in ("绩效目标", "年度绩效目标", "项目绩效目标"))
+        elif any(label in _GOAL_LABELS for label in labels):
+            text = "\n".join(c.text for c in row if _label(c) not in _GOAL_LABELS)
             lead, items = split_numbered(text)
             self._project().goals = [Goal(seq, t) for seq, t in enumerate(([lead] if lead else []) + items, 1) if t]
         elif self._department_row(row):
             pass
         elif self.after_budget and not self._project().purpose:
-            self._project().purpose = clean_or_none(
-                " ".join(c.text for c in row if _label(c) not in ("预算规模及资金用途", "资金用途"))
-            )
+            self._project().purpose = clean_or_none(" ".join(c.text for c in row if _label(c) not in _PURPOSE_LABELS))
         else:
             self._warn(
                 "unplaced_row",
@@ -246,7 +271,7 @@ class _TableReader:
                     self.project.amount_unit = self.unit
                 found = True
                 continue
-            dept = _DEPT_ROW.match(clean(cell.text))
+            dept = _DEPT_ROW.match(clean(cell.text)) if self.project is None or not self.project.code else None
             if dept and self.result.department_code is None:
                 self.result.department_code = dept.group("code")
                 self.result.department_name = clean(dept.group("name"))
@@ -281,15 +306,8 @@ class _TableReader:
     def _budget(self, row: list[Cell]) -> None:
         project = self._project()
         for label, cell in self._pairs(row).items():
-            attribute = None
-            if label in ("预算数", "年度资金总额", "资金总额"):
-                attribute = "budget_total"
-            elif "财政资金" in label or label == "财政拨款":
-                attribute = "budget_fiscal"
-            elif label == "其他资金":
-                attribute = "budget_other"
-            if attribute:
-                setattr(project, attribute, self._amount(cell, label))
+            if label in _BUDGET_LABELS:
+                setattr(project, _BUDGET_LABELS[label], self._amount(cell, label))
         self.after_budget = True
 
     def _amount(self, cell: Cell | None, label: str) -> float | None:
@@ -307,13 +325,15 @@ class _TableReader:
         for position, period in enumerate(self.plan_periods):
             cell = by_column.get(period.col)
             if cell is None or cell is period:
-                values = [c for c in row if "支出计划" not in _label(c) and _label(c)]
+                values = [c for c in row if _label(c) not in _PLAN_LABELS and _label(c)]
                 cell = values[position] if position < len(values) else None
             try:
                 pct = parse_percent(cell.text) if cell is not None else None
             except ValueError:
                 pct = None
-                self._warn("unparsed_percent", f"资金支出计划“{clean(period.text)}”的比例“{clean(cell.text)}”不是数字。")
+                self._warn(
+                    "unparsed_percent", f"资金支出计划“{clean(period.text)}”的比例“{clean(cell.text)}”不是数字。"
+                )
             label = clean(period.text)
             project.spending_plan.append(SpendingPoint(period=label, month=period_month(label), cumulative_pct=pct))
 
@@ -390,7 +410,9 @@ def _check_project(project: Project, where: str, warnings: list[ReportWarning]) 
         )
     if pcts and abs(pcts[-1] - 100.0) > 1e-6:
         warnings.append(
-            ReportWarning("spending_plan_not_100", f"资金支出计划最终累计{pcts[-1]:g}%，未达到100%。", f"{where}.spending_plan")
+            ReportWarning(
+                "spending_plan_not_100", f"资金支出计划最终累计{pcts[-1]:g}%，未达到100%。", f"{where}.spending_plan"
+            )
         )
     for index, indicator in enumerate(project.indicators):
         opposed = indicator.level1 in _OPPOSED_KINDS or any(

@@ -1,0 +1,60 @@
+"""`make bench`: jixiao against the raw libraries, on the same files, in the same run.
+
+Each section times jixiao's path and the bare library pass it is built on,
+start-up excluded, and prints both rates and their ratio (jixiao time / bare
+time: 1.0 means no overhead).  A benchmark, not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SEED = ROOT.parent / "shared" / "corpus" / "seed"
+SAMPLES = ROOT / "samples"
+
+
+def rate(function: Callable[[Path], object], files: list[Path], seconds: float = 3.0) -> float:
+    """Files per second over whole passes of `files`, after one warm-up pass."""
+    for path in files:
+        function(path)
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for path in files:
+            function(path)
+        done += len(files)
+    return done / (time.perf_counter() - started)
+
+
+def line(label: str, unit: str, ours: float, bare: float, bare_label: str) -> str:
+    return f"{label:<28} {ours:9.1f} {unit:<10} {bare_label:<34} {bare:9.1f} {unit:<10} ratio {bare / ours:5.2f}×"
+
+
+def bench_txt() -> list[str]:
+    from charset_normalizer import from_bytes
+
+    from jixiao import extract_file
+    from jixiao.writers import report_json
+
+    files = sorted(SEED.glob("*.txt")) + sorted(SAMPLES.rglob("*.txt"))
+    ours = rate(lambda p: report_json(extract_file(p)), files)
+    bare = rate(lambda p: str(from_bytes(p.read_bytes()).best()), files)
+    return [line(f".txt pipeline ({len(files)} files)", "reports/s", ours, bare, "charset-normalizer decode")]
+
+
+SECTIONS = [bench_txt]
+
+
+def main() -> None:
+    print("jixiao bench: one process, start-up excluded; ratio = jixiao time / bare time")
+    for section in SECTIONS:
+        for text in section():
+            print(text, flush=True)
+
+
+if __name__ == "__main__":
+    main()
