@@ -111,7 +111,7 @@ class _PlumberPages:
     """
 
     def __init__(self, path: Path) -> None:
-        self.stream = open(path, "rb")  # noqa: SIM115 - closed by __exit__
+        self.stream = open(path, "rb")  # closed by __exit__
         try:
             self.pdf = pdfplumber.PDF(self.stream, stream_is_external=True)
         except PdfminerException as exc:
@@ -167,7 +167,7 @@ def _read_page(page: Page, quick: pypdfium2.PdfDocument, index: int, max_chars: 
     try:
         result.items = _page_items(page, number)
     # pdfminer raises anything from a damaged content stream; one bad page must not lose the file
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         notes.append(("pdf_page_unreadable", f"page {number} could not be read: {type(exc).__name__}: {exc}"))
     return result
 
