@@ -32,7 +32,7 @@ from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.model import Document, Heading, Paragraph, ReadError
-from extract.pdf_tables import Fragment, TableStitcher, build_fragment
+from extract.pdf_tables import Fragment, TableStitcher, build_fragment, find_page_tables
 from extract.pdf_text import ITEM_MARKER, TextLine, ended_early, group_lines, join_wrapped
 
 DEFAULT_TIME_LIMIT = 60.0  # seconds per file
@@ -77,6 +77,8 @@ def read_pdf(
             pages.append(_read_page(page, quick, index, max_chars_per_page, notes))
             page.close()  # flushes the page's parsed objects
     if total and not any(page.items for page in pages):
+        if any(code == "pdf_page_unreadable" for code, _ in notes):
+            raise ReadError(f"no page could be read: {notes[0][1]}")
         raise ReadError("no text layer: scanned PDF; OCR not supported yet")
     _drop_running_lines(pages)
     blocks = _Assembler(pages, notes).blocks()
@@ -174,7 +176,7 @@ def _read_page(page: Page, quick: pypdfium2.PdfDocument, index: int, max_chars: 
 
 def _page_items(page: Page, number: int) -> list[TextLine | Fragment]:
     chars = page.chars
-    tables = page.find_tables() if any(page.objects.get(kind) for kind in _TABLE_OBJECTS) else []
+    tables = find_page_tables(page, chars) if any(page.objects.get(kind) for kind in _TABLE_OBJECTS) else []
     items: list[TextLine | Fragment] = []
     loose = chars
     for table in tables:

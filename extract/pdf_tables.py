@@ -25,6 +25,7 @@ from extract.pdf_text import ITEM_MARKER, TextLine, ended_early, group_lines, jo
 
 _EDGE_TOLERANCE = 2.0  # points: edges closer than this are the same grid line
 _ALIGN_TOLERANCE = 5.0  # points: outer edges of two fragments of one table
+_MIN_RULE = 30.0  # points: a shorter horizontal line is an underline or a tick, not a table rule
 
 
 @dataclass(slots=True)
@@ -63,6 +64,102 @@ class Fragment:
 
     def row(self, index: int) -> list[GridCell]:
         return sorted((c for c in self.cells if c.row <= index < c.row + c.rowspan), key=lambda c: c.x0)
+
+
+def find_page_tables(page, chars: list[dict]) -> list:
+    """pdfplumber tables of a page: grids of ruling lines, else rows between horizontal rules.
+
+    A grid whose horizontal rules run past its outer vertical lines lacks
+    its outer border and is found again with the frame closed at the rules'
+    ends.  Horizontal rules stacked outside any grid (tables drawn without
+    vertical lines) become rows, and columns are the gaps free of text in
+    every row.  Tables drawn with no lines at all are left as text.
+    """
+    rules = [e for e in page.edges if e["orientation"] == "h" and e["x1"] - e["x0"] >= _MIN_RULE]
+    tables = []
+    for table in page.find_tables():
+        x0, top, x1, bottom = table.bbox
+        ends = [(e["x0"], e["x1"]) for e in rules if _holds(table.bbox, e)]
+        left, right = min((e[0] for e in ends), default=x0), max((e[1] for e in ends), default=x1)
+        if left < x0 - _EDGE_TOLERANCE or right > x1 + _EDGE_TOLERANCE:
+            frame = [
+                {
+                    "object_type": "line",
+                    "x0": x,
+                    "x1": x,
+                    "top": top,
+                    "bottom": bottom,
+                    "width": 0,
+                    "height": bottom - top,
+                }
+                for x in (left, right)
+            ]
+            table = _largest(page.find_tables({"explicit_vertical_lines": frame})) or table
+        tables.append(table)
+    loose_rules = [e for e in rules if not any(_holds(t.bbox, e) for t in tables)]
+    for stack in _rule_stacks(loose_rules):
+        settings = _columns_between_rules(stack, chars)
+        if settings:
+            tables.extend(page.find_tables(settings))
+    return tables
+
+
+def _largest(tables: list):
+    return max(tables, key=lambda t: (t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]), default=None)
+
+
+def _holds(bbox: tuple, edge: dict) -> bool:
+    x0, top, x1, bottom = bbox
+    return top - 1 <= edge["top"] <= bottom + 1 and edge["x1"] > x0 and edge["x0"] < x1
+
+
+def _rule_stacks(rules: list[dict]) -> list[list[dict]]:
+    """Horizontal rules grouped into stacks of at least three that share their horizontal extent."""
+    stacks: list[list[dict]] = []
+    for rule in sorted(rules, key=lambda e: e["top"]):
+        for stack in stacks:
+            first = stack[0]
+            overlap = min(first["x1"], rule["x1"]) - max(first["x0"], rule["x0"])
+            if overlap >= 0.8 * max(first["x1"] - first["x0"], rule["x1"] - rule["x0"]):
+                stack.append(rule)
+                break
+        else:
+            stacks.append([rule])
+    return [stack for stack in stacks if len(_cluster([e["top"] for e in stack])) >= 3]
+
+
+def _columns_between_rules(stack: list[dict], chars: list[dict]) -> dict | None:
+    """pdfplumber settings for a table of rows between `stack`'s rules, columns at the gaps
+    every row leaves free; None when no such gap exists (a boxed paragraph, not a table)."""
+    ys = _cluster([e["top"] for e in stack])
+    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
+    rows: list[list[tuple[float, float]]] = [[] for _ in ys[1:]]
+    sizes = []
+    for char in chars:
+        mid_x, mid_y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        if char["text"].isspace() or not (x0 <= mid_x <= x1 and ys[0] <= mid_y <= ys[-1]):
+            continue
+        rows[bisect_right(ys, mid_y) - 1].append((char["x0"], char["x1"]))
+        sizes.append(char["size"])
+    filled = [row for row in rows if row]
+    if len(filled) < 2:
+        return None
+    size = sorted(sizes)[len(sizes) // 2]
+    occupied = sorted(span for row in filled for span in row)
+    separators = []
+    reach = x0
+    for start, end in occupied:
+        if start - reach >= 0.8 * size and reach > x0:
+            separators.append((reach + start) / 2)
+        reach = max(reach, end)
+    if not separators:
+        return None
+    return {
+        "vertical_strategy": "explicit",
+        "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": [x0, *separators, x1],
+        "explicit_horizontal_lines": ys,
+    }
 
 
 def _cluster(values: list[float]) -> list[float]:

@@ -256,3 +256,63 @@ def test_label_cut_by_the_page_break_is_joined_to_its_start(tmp_path):
 def test_label_of_its_own_below_a_finished_label_stays_apart(tmp_path):
     (table,) = read(tmp_path, label_split_pages(["满意度指", "标"], "合计")).tables
     assert [row[0].text for row in table.rows()] == ["满意度指标", "合计"]
+
+
+TASKS = [
+    ["任务名称", "主要内容", "预算金额"],
+    ["机关运行", "保障机关正常运转", "120.00"],
+    ["公务用车", "公车服务平台运行维护", "12.00"],
+]
+
+
+def test_table_drawn_with_horizontal_rules_only(tmp_path):
+    page = PageDrawing()
+    page.paragraph(
+        LEFT,
+        80,
+        "正文内容，足够长的一段文字，用来确定正文的字号和文本框的左右边缘，并且会换行到下一行继续。",
+        RIGHT - LEFT,
+    )
+    for number, row in enumerate(TASKS):
+        top = 130 + number * 20
+        page.line(LEFT, top, RIGHT, top)
+        for x, text in zip((95, 200, 400), row, strict=True):
+            page.text(x, top + 4, text)
+    page.line(LEFT, 190, RIGHT, 190)
+    page.text(LEFT, 210, "表后正文。")
+    document = read(tmp_path, [page])
+    (table,) = document.tables
+    assert [[c.text for c in row] for row in table.rows()] == TASKS
+    assert [b.text for b in document.blocks[-1:]] == ["表后正文。"]
+
+
+def test_grid_without_its_outer_border_keeps_its_outer_columns(tmp_path):
+    page = PageDrawing()
+    xs = [LEFT, 190, 390, RIGHT]
+    for number, row in enumerate(TASKS):
+        top = 130 + number * 20
+        page.line(LEFT, top, RIGHT, top)
+        for col, text in enumerate(row):
+            fill_cell(page, xs[col], xs[col + 1], top, text)
+    page.line(LEFT, 190, RIGHT, 190)
+    for x in xs[1:-1]:  # inner column lines only
+        page.line(x, 130, x, 190)
+    (table,) = read(tmp_path, [page]).tables
+    assert [[c.text for c in row] for row in table.rows()] == TASKS
+
+
+def test_rules_around_a_paragraph_are_not_a_table(tmp_path):
+    page = PageDrawing()
+    page.line(LEFT, 100, RIGHT, 100)
+    page.paragraph(
+        LEFT,
+        105,
+        "说明：本表所列项目均为年度预算项目，资金来源为一般公共预算拨款，执行中如有调整另行报批。",
+        RIGHT - LEFT,
+    )
+    page.line(LEFT, 140, RIGHT, 140)
+    page.text(LEFT, 145, "以上为说明。")
+    page.line(LEFT, 160, RIGHT, 160)
+    document = read(tmp_path, [page])
+    assert document.tables == []
+    assert len(blocks_of(document, Paragraph)) == 2
