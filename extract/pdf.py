@@ -69,13 +69,17 @@ def read_pdf(
     deadline = time.monotonic() + time_limit
     notes: list[tuple[str, str]] = []
     pages: list[_Page] = []
-    with _open_pdfium(path) as quick, _PlumberPages(path) as plumber:
-        total = len(quick)
-        for index, page in enumerate(plumber):
-            if time.monotonic() > deadline:
-                raise ReadError(f"gave up after {index} of {total} pages: over the {time_limit:g} s time limit")
-            pages.append(_read_page(page, quick, index, max_chars_per_page, notes))
-            page.close()  # flushes the page's parsed objects
+    quick = _open_pdfium(path)
+    try:
+        with _PlumberPages(path) as plumber:
+            total = len(quick)
+            for index, page in enumerate(plumber):
+                if time.monotonic() > deadline:
+                    raise ReadError(f"gave up after {index} of {total} pages: over the {time_limit:g} s time limit")
+                pages.append(_read_page(page, quick, index, max_chars_per_page, notes))
+                page.close()  # flushes the page's parsed objects
+    finally:
+        quick.close()
     if total and not any(page.items for page in pages):
         if any(code == "pdf_page_unreadable" for code, _ in notes):
             raise ReadError(f"no page could be read: {notes[0][1]}")
@@ -85,23 +89,14 @@ def read_pdf(
     return Document(blocks=blocks, format="pdf", pages=total, notes=notes)
 
 
-class _open_pdfium:
-    """pypdfium2's document, which also tells an encrypted or broken file early."""
-
-    def __init__(self, path: Path) -> None:
-        try:
-            self.document = pypdfium2.PdfDocument(str(path))
-        except pypdfium2.PdfiumError as exc:
-            message = str(exc)
-            if "password" in message.lower():
-                raise ReadError("encrypted PDF: it needs a password") from exc
-            raise ReadError(f"not a readable PDF: {message}") from exc
-
-    def __enter__(self) -> pypdfium2.PdfDocument:
-        return self.document
-
-    def __exit__(self, *exc_info) -> None:
-        self.document.close()
+def _open_pdfium(path: Path) -> pypdfium2.PdfDocument:
+    """pypdfium2's view of the file, for the quick pass; it also tells an encrypted or broken file early."""
+    try:
+        return pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ReadError("encrypted PDF: it needs a password") from exc
+        raise ReadError(f"not a readable PDF: {exc}") from exc
 
 
 class _PlumberPages:
@@ -155,12 +150,16 @@ def _read_page(page: Page, quick: pypdfium2.PdfDocument, index: int, max_chars: 
     try:
         count = text_page.count_chars()
         if count == 0:
+            if any(quick_page.get_objects(filter=(pypdfium2.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=1)):
+                notes.append(
+                    ("pdf_page_no_text", f"page {number} is an image without a text layer; OCR not supported yet")
+                )
             return result
         if count > max_chars:
             notes.append(
                 ("pdf_page_too_dense", f"page {number} holds {count} characters; read as plain text without layout")
             )
-            text = text_page.get_text_range(0, max_chars)
+            text = text_page.get_text_range(0, max_chars).replace("\r\n", "\n")
             result.items.append(TextLine(text=text, x0=0, x1=0, top=0, bottom=0, size=0, bold=False, page=number))
             return result
     finally:
