@@ -84,8 +84,12 @@ def read_pdf(
         if any(code == "pdf_page_unreadable" for code, _ in notes):
             raise ReadError(f"no page could be read: {notes[0][1]}")
         raise ReadError("no text layer: scanned PDF; OCR not supported yet")
-    _drop_running_lines(pages)
-    blocks = _Assembler(pages, notes).blocks()
+    try:
+        _drop_running_lines(pages)
+        blocks = _Assembler(pages, notes).blocks()
+    # every page was read; a layout this reader cannot put together still fails as a ReadError
+    except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError) as exc:
+        raise ReadError(f"could not put the PDF's pages together: {type(exc).__name__}: {exc}") from exc
     return Document(blocks=blocks, format="pdf", pages=total, notes=notes)
 
 
@@ -179,6 +183,8 @@ def _page_items(page: Page, number: int) -> list[TextLine | Fragment]:
     items: list[TextLine | Fragment] = []
     loose = chars
     for table in tables:
+        if not table.cells:
+            continue
         x0, top, x1, bottom = table.bbox
         inside, outside = [], []
         for char in loose:

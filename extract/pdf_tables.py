@@ -1,18 +1,22 @@
 """Ruled PDF tables → grid cells with spans, stitched across page breaks.
 
-pdfplumber finds the cell rectangles of a ruled table; the grid is the
-union of their edges, so a rectangle covering several grid rows or
-columns is a merged cell with that span.  Text is assigned to the cell
-under each glyph's centre and reflowed with the cell's inner width.
+pdfplumber finds the cell rectangles of a ruled table (see
+`find_page_tables` for tables with missing borders); the grid is the union
+of their edges, so a rectangle covering several grid rows or columns is a
+merged cell with that span.  Text is assigned to the cell under each
+glyph's centre and reflowed with the cell's inner width.
 
 A table cut by a page break arrives as one fragment per page.  A fragment
 that opens a page continues the table that closed the previous one when
-nothing stands between them and their outer edges line up.  Rows the new
-page repeats from the table's top (Word's "repeat header rows") are
-dropped, and the first remaining row is joined to the previous page's last
-row when it is that row's remainder: same cells, and some cell empty that
-was filled above in a column where nothing spans rows (an empty cell under
-a vertical merge is the merge continuing, not the row).
+nothing stands between them and their outer edges line up.  Then:
+- rows the new page repeats from the table's top (Word's "repeat header
+  rows") are dropped;
+- the first remaining row is joined to the previous page's last row when it
+  is that row's remainder (`TableStitcher._is_remainder`);
+- otherwise, a left-column label cut between two rows is joined to its
+  start (`TableStitcher._join_cut_label`).
+An empty cell at the top of the new page under a vertical merge is left
+empty, as the text export shows it; the normaliser fills it from above.
 """
 
 from __future__ import annotations
@@ -231,11 +235,10 @@ def _set_padding(cells: list[GridCell]) -> None:
     filled = [cell for cell in cells if cell.lines]
     left = min((line.x0 - cell.x0 for cell in filled for line in cell.lines), default=0.0)
     top = min((cell.lines[0].top - cell.top for cell in filled), default=0.0)
+    left, top = min(max(left, 0.0), 10.0), min(max(top, 0.0), 10.0)
     for cell in cells:
-        padding = min(max(left, 0.0), 10.0)
-        cell.left_limit, cell.right_limit = cell.x0 + padding, cell.x1 - padding
-        size = cell.lines[0].size if cell.lines else 0.0
-        cell.slack = min(max(top, 0.0), 10.0) + 0.6 * size
+        cell.left_limit, cell.right_limit = cell.x0 + left, cell.x1 - left
+        cell.slack = top + 0.6 * (cell.lines[0].size if cell.lines else 0.0)
 
 
 class TableStitcher:
@@ -308,7 +311,10 @@ class TableStitcher:
         full, so the break between them is a wrap.  A label of its own below a
         one-line label, or below one that ended early, stays apart.
         """
-        upper, lower = self.row(self.n_rows - 1)[0], fragment.row(0)[0]
+        above, below = self.row(self.n_rows - 1), fragment.row(0)
+        if not above or not below:
+            return
+        upper, lower = above[0], below[0]
         if upper.empty or lower.empty or (round(upper.x0), round(upper.x1)) != (round(lower.x0), round(lower.x1)):
             return
         tail = lower.lines[0]

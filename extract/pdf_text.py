@@ -89,32 +89,31 @@ def group_lines(chars: list[dict], page: int) -> list[TextLine]:
 
 
 def _make_line(band: list[dict], page: int) -> TextLine | None:
-    band.sort(key=lambda c: c["x0"])
-    parts: list[str] = []
-    previous = None
-    for char in band:
-        text = char["text"]
-        if previous is not None:
-            if (
-                text == previous["text"]
-                and abs(char["x0"] - previous["x0"]) < _DUPLICATE_TOLERANCE
-                and abs(char["top"] - previous["top"]) < _DUPLICATE_TOLERANCE
-            ):
-                continue
-            gap = char["x0"] - previous["x1"]
-            cjk_side = is_cjk(text[:1] or " ") or is_cjk(previous["text"][:1] or " ")
-            ratio = _GAP_SPACE_CJK if cjk_side else _GAP_SPACE_LATIN
-            if gap > ratio * max(char["size"], 1.0) and not text.isspace() and not previous["text"].isspace():
-                parts.append(" ")
-        parts.append(text)
-        previous = char
-    text = "".join(parts)
-    if not text.strip():
+    glyphs: list[dict] = []
+    for char in sorted(band, key=lambda c: c["x0"]):
+        previous = glyphs[-1] if glyphs else None
+        if (
+            previous is not None
+            and char["text"] == previous["text"]
+            and abs(char["x0"] - previous["x0"]) < _DUPLICATE_TOLERANCE
+            and abs(char["top"] - previous["top"]) < _DUPLICATE_TOLERANCE
+        ):
+            continue
+        glyphs.append(char)
+    visible = [c for c in glyphs if not c["text"].isspace()]
+    if not visible:
         return None
-    visible = [c for c in band if not c["text"].isspace()]
+    parts: list[str] = []
+    for previous, char in zip([None, *glyphs], glyphs, strict=False):
+        if previous is not None and not char["text"].isspace() and not previous["text"].isspace():
+            cjk_side = is_cjk(char["text"][:1] or " ") or is_cjk(previous["text"][-1:] or " ")
+            ratio = _GAP_SPACE_CJK if cjk_side else _GAP_SPACE_LATIN
+            if char["x0"] - previous["x1"] > ratio * max(char["size"], 1.0):
+                parts.append(" ")
+        parts.append(char["text"])
     sizes = sorted(c["size"] for c in visible)
     return TextLine(
-        text=text.strip(),
+        text="".join(parts).strip(),
         x0=visible[0]["x0"],
         x1=max(c["x1"] for c in visible),
         top=min(c["top"] for c in visible),
