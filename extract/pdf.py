@@ -39,6 +39,7 @@ DEFAULT_TIME_LIMIT = 60.0  # seconds per file
 MAX_CHARS_PER_PAGE = 20_000  # a dense report page holds ~3,000
 
 _MARGIN_BAND = 0.12  # top/bottom fraction of the page where headers, footers, page numbers live
+_SAME_HEIGHT = 3.0  # points: a running header may shift this much from page to page
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—~]\s*)?\d{1,5}(?:\s*[-–—~])?$"
     r"|^第\s*\d{1,5}\s*页(?:\s*[,，/]?\s*共\s*\d{1,5}\s*页)?$"
@@ -199,18 +200,34 @@ def _page_items(page: Page, number: int) -> list[TextLine | Fragment]:
 
 
 def _drop_running_lines(pages: list[_Page]) -> None:
-    """Remove page numbers and text repeated at one position in the margins of several pages."""
+    """Remove page numbers, and text repeated at one height in the margins of several pages.
+
+    Repeated text is compared with its digits blanked, so "第3页" and "第4页"
+    or a dated header count as the same line.
+    """
 
     def in_margin(line: TextLine, page: _Page) -> bool:
         return line.bottom < page.height * _MARGIN_BAND or line.top > page.height * (1 - _MARGIN_BAND)
 
-    def key(line: TextLine) -> tuple[str, int]:
-        return re.sub(r"\d+", "#", line.text), round(line.top / 3)
+    def shape(line: TextLine) -> str:
+        return re.sub(r"\d+", "#", line.text)
 
-    seen_on = Counter()
+    heights: dict[str, list[tuple[float, int]]] = {}
     for page in pages:
-        seen_on.update({key(item) for item in page.items if isinstance(item, TextLine) and in_margin(item, page)})
+        for item in page.items:
+            if isinstance(item, TextLine) and in_margin(item, page):
+                heights.setdefault(shape(item), []).append((item.top, page.number))
     repeated_at_least = max(2, len(pages) * 0.3)
+
+    verdicts: dict[tuple[str, int], bool] = {}  # a running header asks the same question on every page
+
+    def running(line: TextLine) -> bool:
+        key = (shape(line), round(line.top))
+        if key not in verdicts:
+            near = {number for top, number in heights[key[0]] if abs(top - line.top) <= _SAME_HEIGHT}
+            verdicts[key] = len(near) >= repeated_at_least
+        return verdicts[key]
+
     for page in pages:
         page.items = [
             item
@@ -218,7 +235,7 @@ def _drop_running_lines(pages: list[_Page]) -> None:
             if not (
                 isinstance(item, TextLine)
                 and in_margin(item, page)
-                and (_PAGE_NUMBER.match(item.text) or seen_on[key(item)] >= repeated_at_least)
+                and (_PAGE_NUMBER.match(item.text) or running(item))
             )
         ]
 
