@@ -87,7 +87,7 @@ def test_running_headers_footers_and_page_numbers_are_dropped(tmp_path):
     pages = []
     for number, chunk in enumerate((lines[:4], lines[4:8], lines[8:]), start=1):
         page = PageDrawing()
-        page.text(LEFT, 40, "临西县机关事务管理局2020年部门预算", size=9)
+        page.text(LEFT, 40 + number * 0.7, f"临西县机关事务管理局2020年部门预算 共3页之{number}", size=9)
         for i, line in enumerate(chunk):
             page.text(LEFT, 100 + i * 16, line)
         footer = {1: "- 1 -", 2: "第 2 页 共 3 页", 3: "3"}[number]
