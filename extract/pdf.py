@@ -77,13 +77,13 @@ def read_pdf(
             for index, page in enumerate(plumber):
                 if time.monotonic() > deadline:
                     raise ReadError(f"gave up after {index} of {total} pages: over the {time_limit:g} s time limit")
-                pages.append(_read_page(page, quick, index, max_chars_per_page, notes))
-                page.close()  # flushes the page's parsed objects
+                pages.append(_read_page(plumber.pdf, page, quick, index, max_chars_per_page, notes))
     finally:
         quick.close()
     if total and not any(page.items for page in pages):
-        if any(code == "pdf_page_unreadable" for code, _ in notes):
-            raise ReadError(f"no page could be read: {notes[0][1]}")
+        unreadable = [message for code, message in notes if code == "pdf_page_unreadable"]
+        if unreadable:
+            raise ReadError(f"no page could be read: {unreadable[0]}")
         raise ReadError("no text layer: scanned PDF; OCR not supported yet")
     try:
         _drop_running_lines(pages)
@@ -130,7 +130,7 @@ class _PlumberPages:
     def __exit__(self, *exc_info) -> None:
         self.stream.close()
 
-    def __iter__(self) -> Iterator[Page]:
+    def __iter__(self) -> Iterator[PDFPage]:
         pages = PDFPage.create_pages(self.pdf.doc)
         number = 0
         while True:
@@ -141,41 +141,73 @@ class _PlumberPages:
             except (PSException, PDFException, ValueError, KeyError, TypeError) as exc:
                 raise ReadError(f"not a readable PDF: its page tree is damaged after page {number} ({exc})") from exc
             number += 1
-            yield Page(self.pdf, page, page_number=number, initial_doctop=0)
+            yield page
 
 
-def _read_page(page: Page, quick: pypdfium2.PdfDocument, index: int, max_chars: int, notes: list) -> _Page:
+def _read_page(
+    pdf: pdfplumber.PDF, page_object: PDFPage, quick: pypdfium2.PdfDocument, index: int, max_chars: int, notes: list
+) -> _Page:
     number = index + 1
-    result = _Page(number=number, width=float(page.width), height=float(page.height))
-    if index >= len(quick):  # the two parsers disagree on a damaged page tree
-        result.items = _page_items(page, number)
-        return result
-    quick_page = quick[index]
-    text_page = quick_page.get_textpage()
-    try:
-        count = text_page.count_chars()
-        if count == 0:
-            if any(quick_page.get_objects(filter=(pypdfium2.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=1)):
+    result = _Page(number=number, width=0.0, height=0.0)
+    look = _quick_look(quick, index, max_chars)
+    if look is not None:
+        result.width, result.height = look.width, look.height
+        if look.chars == 0:
+            if look.has_image:
                 notes.append(
                     ("pdf_page_no_text", f"page {number} is an image without a text layer; OCR not supported yet")
                 )
             return result
-        if count > max_chars:
+        if look.capped_text is not None:
             notes.append(
-                ("pdf_page_too_dense", f"page {number} holds {count} characters; read as plain text without layout")
+                (
+                    "pdf_page_too_dense",
+                    f"page {number} holds {look.chars} characters; read as plain text without layout",
+                )
             )
-            text = text_page.get_text_range(0, max_chars).replace("\r\n", "\n")
-            result.items.append(TextLine(text=text, x0=0, x1=0, top=0, bottom=0, size=0, bold=False, page=number))
+            plain = TextLine(text=look.capped_text, x0=0, x1=0, top=0, bottom=0, size=0, bold=False, page=number)
+            result.items.append(plain)
             return result
-    finally:
-        text_page.close()
-        quick_page.close()
+    # pdfminer raises anything from a damaged page; one bad page must not lose the file
     try:
-        result.items = _page_items(page, number)
-    # pdfminer raises anything from a damaged content stream; one bad page must not lose the file
+        page = Page(pdf, page_object, page_number=number, initial_doctop=0)
+        try:
+            result.width, result.height = float(page.width), float(page.height)
+            result.items = _page_items(page, number)
+        finally:
+            page.close()  # flushes the page's parsed objects
     except Exception as exc:
         notes.append(("pdf_page_unreadable", f"page {number} could not be read: {type(exc).__name__}: {exc}"))
     return result
+
+
+@dataclass
+class _QuickLook:
+    width: float
+    height: float
+    chars: int
+    has_image: bool
+    capped_text: str | None  # the page's first characters as plain text, when it holds too many to lay out
+
+
+def _quick_look(quick: pypdfium2.PdfDocument, index: int, max_chars: int) -> _QuickLook | None:
+    """pypdfium2's count of a page's characters; None when it cannot load the page (pdfplumber may still)."""
+    if index >= len(quick):  # the two parsers disagree on a damaged page tree
+        return None
+    try:
+        page = quick[index]
+    except pypdfium2.PdfiumError:
+        return None
+    text_page = page.get_textpage()
+    try:
+        count = text_page.count_chars()
+        width, height = page.get_size()
+        has_image = count == 0 and any(page.get_objects(filter=(pypdfium2.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=1))
+        capped = text_page.get_text_range(0, max_chars).replace("\r\n", "\n") if count > max_chars else None
+        return _QuickLook(width=width, height=height, chars=count, has_image=has_image, capped_text=capped)
+    finally:
+        text_page.close()
+        page.close()
 
 
 def _page_items(page: Page, number: int) -> list[TextLine | Fragment]:

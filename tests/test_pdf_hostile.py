@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 import tracemalloc
 from pathlib import Path
@@ -139,3 +140,29 @@ def test_image_only_pdf_fails_clearly(tmp_path):
     scanned.image(0, 0, scanned.width, scanned.height)
     with pytest.raises(ReadError, match="no text layer"):
         read_document(write(tmp_path, "scan.pdf", pdf_bytes([scanned, scanned])))
+
+
+@pytest.mark.skipif(not SEED_PDF.exists(), reason="shared/corpus/seed not beside the project")
+@pytest.mark.parametrize("seed", range(12))
+def test_corrupted_bytes_give_a_document_or_a_read_error(tmp_path, seed):
+    """Random byte damage (in the page tree, a media box, a content stream) never escapes as another exception."""
+    data = bytearray(SEED_PDF.read_bytes())
+    rng = random.Random(seed)
+    for _ in range(rng.choice([1, 5, 50])):
+        data[rng.randrange(len(data))] = rng.randrange(256)
+    path = write(tmp_path, "damaged.pdf", bytes(data))
+    try:
+        document = read_document(path)
+    except ReadError:
+        return
+    assert document.format == "pdf"
+
+
+@pytest.mark.skipif(not SEED_PDF.exists(), reason="shared/corpus/seed not beside the project")
+def test_a_damaged_page_is_noted_and_the_others_read(tmp_path):
+    data = SEED_PDF.read_bytes()
+    box = data.index(b"/MediaBox[") + len(b"/MediaBox[")
+    damaged = data[:box] + b"0 0 595.3 /X" + data[box + len(b"0 0 595.3 84") :]  # same length: the xref stays valid
+    document = read_document(write(tmp_path, "bad-box.pdf", damaged))
+    assert len(document.tables) == 8
+    assert any(code == "pdf_page_unreadable" for code, _ in document.notes)
