@@ -108,8 +108,11 @@ class _PlumberPages:
     """pdfplumber pages, built one at a time and kept by nobody.
 
     `PDF.pages` would build (and `PDF.close` would then build) every page
-    up front and keep them all, and pdfminer caches every object it parses;
-    both make memory grow with the page count.
+    up front and keep them all, and pdfminer caches every object it parses,
+    page content included; both make memory grow with the page count.
+    pdfminer's cache is therefore emptied after each page: objects a page
+    resolves more than once (colour spaces, resources) stay cached while it
+    is read, and fonts stay built in the resource manager's own cache.
     """
 
     def __init__(self, path: Path) -> None:
@@ -122,7 +125,6 @@ class _PlumberPages:
             if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
                 raise ReadError("encrypted PDF: it needs a password") from exc
             raise ReadError(f"not a readable PDF: {cause}") from exc
-        self.pdf.doc.caching = False
 
     def __enter__(self) -> _PlumberPages:
         return self
@@ -142,6 +144,9 @@ class _PlumberPages:
                 raise ReadError(f"not a readable PDF: its page tree is damaged after page {number} ({exc})") from exc
             number += 1
             yield page
+            # pdfminer has no public way to empty its object cache; `caching=False` would
+            # parse an object again each time a page refers to it, 15% slower
+            getattr(self.pdf.doc, "_cached_objs", {}).clear()
 
 
 def _read_page(
