@@ -12,7 +12,8 @@ nothing stands between them and their outer edges line up.  Then:
 - rows the new page repeats from the table's top (Word's "repeat header
   rows") are dropped;
 - the first remaining row is joined to the previous page's last row when it
-  is that row's remainder (`TableStitcher._is_remainder`);
+  is that row's remainder (`TableStitcher._is_remainder`), e.g. a purpose
+  cell whose text runs on over the break;
 - otherwise, a left-column label cut between two rows is joined to its
   start (`TableStitcher._join_cut_label`).
 An empty cell at the top of the new page under a vertical merge is left
@@ -281,25 +282,30 @@ class TableStitcher:
     def _is_remainder(self, fragment: Fragment) -> bool:
         """Is the fragment's first row the rest of the table's last row, cut by the page break?
 
-        It is when both rows have the same cells; some cell filled above is
-        empty below, in a column where nothing spans rows (an empty cell under
-        a vertical merge is the merge going on); and every cell filled in
-        both ran to the bottom of the page above, as text that overflowed does.
+        Both rows must have the same cells, and every cell filled in both must
+        run to the bottom of the page above, as text that overflowed does.
+        Then one more sign is needed, since a new row looks the same when
+        every cell happens to fill its row: a cell filled above and empty
+        below, in a column where nothing spans rows (an empty cell under a
+        vertical merge is the merge going on); or a cell filled in both that
+        already had two lines above (a one-line row is never split).
         """
         above, below = self.row(self.n_rows - 1), fragment.row(0)
         if [(round(c.x0), round(c.x1)) for c in above] != [(round(c.x0), round(c.x1)) for c in below]:
             return False
         spanning = [(c.x0, c.x1) for c in (*self.cells, *fragment.cells) if c.rowspan > 1]
-        ended_above = False
+        finished_above = overflowed_lines = False
         for upper, lower in zip(above, below, strict=True):
             if upper.empty:
                 continue
             if lower.empty:
                 merged_column = any(x0 <= upper.x0 + 1 and upper.x1 <= x1 + 1 for x0, x1 in spanning)
-                ended_above = ended_above or not merged_column
-            elif not upper.reaches_bottom():
+                finished_above = finished_above or not merged_column
+            elif upper.reaches_bottom():
+                overflowed_lines = overflowed_lines or len(upper.lines) > 1
+            else:
                 return False
-        return ended_above
+        return finished_above or overflowed_lines
 
     def _join_cut_label(self, fragment: Fragment) -> None:
         """Join the left-column label of the fragment's first row to the label above, when it is that label's tail.

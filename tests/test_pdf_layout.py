@@ -316,3 +316,41 @@ def test_rules_around_a_paragraph_are_not_a_table(tmp_path):
     document = read(tmp_path, [page])
     assert document.tables == []
     assert len(blocks_of(document, Paragraph)) == 2
+
+
+def test_purpose_cut_under_a_merged_label_is_joined_back(tmp_path):
+    purpose = "在局党组的领导下，在相关业务科室的具体指导下，以开展实践活动为契机，坚定信念、强化意识，提高自觉性，进一步强化服务意识，转变工作作风。本项目资金主要用于日常零星开支、公务接待及培训费。"
+    xs = [LEFT, 150, 250, RIGHT]
+    lines = wrap(purpose, RIGHT - 150 - 2 * PAD, SIZE)
+    first, second = PageDrawing(), PageDrawing()
+    above = 2 * SIZE * 1.4 + 2 * PAD  # two lines, full: the rest goes over the break
+    first.grid(xs, [700, 720, 720 + above], merged=((0, 0, 1, 0), (1, 1, 1, 2)))
+    fill_cell(first, xs[0], xs[1], 700, "预算规模及资金用途")
+    fill_cell(first, xs[1], xs[2], 700, "预算数")
+    fill_cell(first, xs[2], xs[3], 700, "65.00")
+    fill_cell(first, xs[1], xs[3], 720, "".join(lines[:2]))
+    rest = 72 + (len(lines) - 2) * SIZE * 1.4 + 2 * PAD
+    second.grid([xs[0], xs[1], xs[3]], [72, rest, rest + 20])
+    fill_cell(second, xs[1], xs[3], 72, "".join(lines[2:]))
+    fill_cell(second, xs[0], xs[1], rest, "绩效目标")
+    fill_cell(second, xs[1], xs[3], rest, "1、推进工作。")
+    (table,) = read(tmp_path, [first, second]).tables
+    assert [[c.text for c in row] for row in table.rows()] == [
+        ["预算规模及资金用途", "预算数", "65.00"],
+        ["预算规模及资金用途", purpose],
+        ["绩效目标", "1、推进工作。"],
+    ]
+
+
+def test_one_line_rows_under_a_merge_are_never_joined(tmp_path):
+    first, second = PageDrawing(), PageDrawing()
+    height = SIZE * 1.4 + 2 * PAD  # every cell fills its row
+    ys = [760 - 2 * height, 760 - height, 760]
+    first.grid(INDICATOR_XS, ys, merged=((0, 0, 1, 0),))
+    fill_cell(first, INDICATOR_XS[0], INDICATOR_XS[1], ys[0], "产出指标")
+    for row, name in enumerate(["覆盖率", "完成率"]):
+        for col, text in enumerate(["数量指标", name, "描述", "≥95%", "文件"], start=1):
+            fill_cell(first, INDICATOR_XS[col], INDICATOR_XS[col + 1], ys[row], text)
+    indicator_row(second, 72, ["", "时效指标", "及时率", "描述", "≥90%", "文件"], height)
+    (table,) = read(tmp_path, [first, second]).tables
+    assert [row[2].text for row in table.rows()] == ["覆盖率", "完成率", "及时率"]
