@@ -87,7 +87,7 @@ def read_pdf(
         raise ReadError("no text layer: scanned PDF; OCR not supported yet")
     try:
         _drop_running_lines(pages)
-        blocks = _Assembler(pages, notes).blocks()
+        blocks = _Assembler(pages).blocks()
     # every page was read; a layout this reader cannot put together still fails as a ReadError
     except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError) as exc:
         raise ReadError(f"could not put the PDF's pages together: {type(exc).__name__}: {exc}") from exc
@@ -280,9 +280,8 @@ def _drop_running_lines(pages: list[_Page]) -> None:
 class _Assembler:
     """Page items in order → blocks: tables stitched, lines grouped into headings and paragraphs."""
 
-    def __init__(self, pages: list[_Page], notes: list) -> None:
+    def __init__(self, pages: list[_Page]) -> None:
         self.pages = pages
-        self.notes = notes
         lines = [item for page in pages for item in page.items if isinstance(item, TextLine) and item.size]
         self.body_size = _most_common_size(lines)
         self.body_left, self.body_right = _body_edges(lines)
@@ -314,12 +313,10 @@ class _Assembler:
             self.out.append(self.stitcher.finish(self.tables))
 
     def _line(self, line: TextLine) -> None:
+        # a table of contents repeats the headings with page numbers; the text export has none
         if _TOC_ENTRY.search(line.text):
             if self.paragraph and _TOC_TITLE.match(self.paragraph[-1].text):
                 self.paragraph.pop()
-            note = ("pdf_toc_skipped", f"table of contents on page {line.page} not read as content")
-            if note not in self.notes:
-                self.notes.append(note)
             return
         if self.paragraph and self._starts_block(self.paragraph[-1], line):
             self._flush_paragraph()

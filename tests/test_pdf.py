@@ -98,7 +98,7 @@ def test_seed_margins_and_contents_are_not_content(seed_pdf):
     texts = [b.text for b in seed_pdf.blocks if not isinstance(b, Table)]
     assert not any(re.fullmatch(r"\d+", t) and t != "1" for t in texts), "page numbers leaked"
     assert not any("....." in t for t in texts), "table of contents leaked"
-    assert ("pdf_toc_skipped", "table of contents on page 1 not read as content") in seed_pdf.notes
+    assert seed_pdf.notes == []  # nothing the reader could not settle
     # the lone "1" under the last table is content (the export has it too), not a page number
     assert texts[-1] == "1"
 
