@@ -2,26 +2,57 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
+from extract.convert import convert_to_docx
+from extract.docx import read_docx, read_flat_opc
 from extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
+from extract.ole import ENCRYPTED, EXCEL, POWERPOINT, classify_ole
 from extract.pdf import read_pdf
-from extract.sniff import PDF, TEXT, UNKNOWN, sniff
+from extract.sniff import DOCX, FLAT_OPC, HTML, IMAGES, MHT, OLE, PDF, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
 from extract.text import read_text
 
-__all__ = ["Cell", "Document", "Heading", "Paragraph", "ReadError", "Table", "TCEntry", "read_document", "sniff"]
+__all__ = [
+    "Cell",
+    "Document",
+    "Heading",
+    "Paragraph",
+    "ReadError",
+    "Table",
+    "TCEntry",
+    "conversion_kind",
+    "convert_to_docx",
+    "read_document",
+    "sniff",
+]
 
 _REPORTED_FORMATS = {"txt", "docx", "doc", "pdf"}
+# What LibreOffice turns into .docx before the .docx reader sees it.
+_CONVERTED = {OLE, RTF, HTML, MHT, WORDML}
+_OTHER_OFFICE = {EXCEL: "Excel workbook", POWERPOINT: "PowerPoint presentation"}
 
 
-def read_document(path: Path) -> Document:
-    """Read any supported file; raises ReadError naming what is wrong with it."""
+def read_document(path: Path, converted: Path | None = None) -> Document:
+    """Read any supported file; raises ReadError naming what is wrong with it.
+
+    ``converted`` is the .docx a batch already made from ``path`` with
+    :func:`convert_to_docx` (one soffice start for many files); without it a
+    file that needs LibreOffice is converted here, in a temporary directory.
+    """
     path = Path(path)
     kind = sniff(path)
+    _refuse_false_pdf(path, kind)
     if kind == TEXT:
         document = read_text(path)
     elif kind == PDF:
         document = read_pdf(path)
+    elif kind in (DOCX, ZIP):
+        document = read_docx(path)
+    elif kind == FLAT_OPC:
+        document = read_flat_opc(path)
+    elif conversion_kind(path, kind) is not None:
+        document = read_docx(converted) if converted is not None else _convert_and_read(path, kind)
     elif kind == UNKNOWN:
         raise ReadError("not text, Word or PDF: unrecognised binary data")
     else:
@@ -30,9 +61,52 @@ def read_document(path: Path) -> Document:
     return document
 
 
+def conversion_kind(path: Path, kind: str | None = None) -> str | None:
+    """The sniffed kind when ``path`` must go through LibreOffice, else None.
+
+    Raises ReadError for what no conversion can help: an image under a Word
+    name, a password-protected or non-Word OLE file.
+    """
+    kind = kind or sniff(path)
+    _refuse_false_pdf(path, kind)
+    if kind in IMAGES:
+        raise ReadError(f"not a Word document ({IMAGES[kind]})")
+    if kind == OLE:
+        content = classify_ole(path)
+        if content == ENCRYPTED:
+            raise ReadError("password-protected Word file: it cannot be read without its password")
+        if content in _OTHER_OFFICE:
+            raise ReadError(f"not a Word document ({_OTHER_OFFICE[content]})")
+    if kind == WORDML and b"<!doctype" in _head(path).lower():
+        # LibreOffice's XSLT import would resolve its entities; Word never writes one
+        raise ReadError("Word XML that declares a DOCTYPE, which Word never writes; refused as unsafe")
+    return kind if kind in _CONVERTED else None
+
+
+def _refuse_false_pdf(path: Path, kind: str) -> None:
+    """A file named .pdf that is not one is an error page or a mislabelled download: not worth converting."""
+    if path.suffix.lower() == ".pdf" and kind != PDF:
+        raise ReadError(f"named .pdf but not a PDF (its bytes are {kind})")
+
+
+def _head(path: Path, size: int = 65536) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(size)
+
+
+def _convert_and_read(path: Path, kind: str) -> Document:
+    with tempfile.TemporaryDirectory(prefix="jixiao-convert-") as workdir:
+        result = convert_to_docx([path], Path(workdir), kinds={path: kind})[path]
+        if isinstance(result, ReadError):
+            raise result
+        return read_docx(result)
+
+
 def reported_format(path: Path, kind: str) -> str:
     """The contract's `format`: the suffix it was archived under, else what the bytes are."""
     suffix = path.suffix.lower().lstrip(".")
     if suffix in _REPORTED_FORMATS:
         return suffix
-    return {TEXT: "txt"}.get(kind, kind)
+    if kind in _CONVERTED:
+        return "doc"
+    return {TEXT: "txt", ZIP: "docx", FLAT_OPC: "docx"}.get(kind, kind)

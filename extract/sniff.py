@@ -7,6 +7,26 @@ from pathlib import Path
 
 # Kinds a reader exists for, or that LibreOffice converts to .docx first.
 PDF, DOCX, OLE, RTF, HTML, MHT, TEXT, UNKNOWN = "pdf", "docx", "ole", "rtf", "html", "mht", "text", "unknown"
+# A zip that is not a Word package (or not a readable zip at all).
+ZIP = "zip"
+# Word 2003 XML ("WordprocessingML 2003") and Word 2007+ flat OPC ("Word XML Document"):
+# one XML file each, often saved as .doc.
+WORDML, FLAT_OPC = "wordml", "flat_opc"
+# Images archived under a document's name: what they are, for the error message.
+IMAGES = {
+    "jpeg": "JPEG image",
+    "png": "PNG image",
+    "gif": "GIF image",
+    "tiff": "TIFF image",
+}
+_IMAGE_MAGIC = (
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+)
 
 _HEAD = 4096
 
@@ -26,10 +46,17 @@ def sniff_bytes(head: bytes, path: Path | None = None) -> str:
     if head.startswith(b"PK\x03\x04"):
         if path is not None and _is_ooxml_word(path):
             return DOCX
-        return UNKNOWN
+        return ZIP
+    for magic, kind in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            return kind
     if stripped.startswith(b"{\\rtf"):
         return RTF
     lower = stripped[:1024].lower()
+    if lower.startswith(b"<?xml") and b"<pkg:package" in lower:
+        return FLAT_OPC
+    if lower.startswith(b"<?xml") and (b'progid="word.document"' in lower or b"<w:worddocument" in lower):
+        return WORDML
     if lower.startswith(b"mime-version:") or b"multipart/related" in lower:
         return MHT
     if lower.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower():

@@ -196,3 +196,26 @@ def test_a_report_cut_off_in_its_first_table_is_still_recognised():
     result = report(text[: text.index("\t绩效目标")])
     assert result.report.layout == "hebei"
     assert [w.code for w in result.warnings] == ["incomplete_table"]
+
+
+def test_a_label_merged_down_into_the_next_row_does_not_classify_that_row():
+    rows = [
+        ["项目编码", "C-1", "项目名称", "甲"],
+        ["预算规模及资金用途", "预算数", "10", "其中：财政资金", "10", "其他资金", ""],
+        [None, "用途说明。"],
+        ["资金支出计划（%）", "3月底", "12月底"],
+        [None, "40.00", "100.00"],
+        ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"],
+        ["产出指标", "数量指标", "x", "d", "≥1个", "b"],
+    ]
+    table = Table(index=1, n_rows=len(rows), n_cols=7)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text is not None:
+                merged_down = r + 1 < len(rows) and len(rows[r + 1]) > c and rows[r + 1][c] is None
+                table.cells.append(Cell(text, r, c, rowspan=2 if merged_down else 1))
+    result = normalize(Document(blocks=[table], format="docx"), SOURCE)
+    project = result.projects[0]
+    assert project.purpose == "用途说明。"
+    assert [(p.month, p.cumulative_pct) for p in project.spending_plan] == [(3, 40.0), (12, 100.0)]
+    assert result.warnings == []

@@ -46,7 +46,13 @@ def bench_txt() -> list[str]:
     return [line(f".txt pipeline ({len(files)} files)", "reports/s", ours, bare, "charset-normalizer decode")]
 
 
-SECTIONS = [bench_txt]
+def bench_word() -> list[str]:
+    import bench_word
+
+    return bench_word.report_lines(SEED, SAMPLES)
+
+
+SECTIONS = [bench_txt, bench_word]
 
 
 def main() -> None:

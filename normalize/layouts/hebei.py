@@ -228,7 +228,9 @@ class _TableReader:
         return project
 
     def _row(self, index: int, row: list[Cell]) -> None:
-        labels = [_label(cell) for cell in row]
+        # A label merged down from a row above (a docx vMerge, a PDF span) says
+        # what that row was, not this one: the text export shows it empty here.
+        labels = [_label(cell) for cell in row if cell.row == index]
         if self.indicator_columns is not None and not any(label == "一级指标" for label in labels):
             if "项目编码" not in labels and "项目名称" not in labels:
                 self._indicator(index, row)
