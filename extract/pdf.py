@@ -54,6 +54,9 @@ _HEADING_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]{1,3}部分|\d{1,3}、.*绩效目标表$)"
 )
 _TABLE_OBJECTS = ("line", "rect", "curve")
+# A report page's rules cross at a few hundred points; finding tables grows faster than
+# linearly with the crossings (a 21,000-cell mesh takes 14 s), so a page past this is read as text.
+MAX_GRID_CROSSINGS = 10_000
 
 
 @dataclass
@@ -178,7 +181,7 @@ def _read_page(
         page = Page(pdf, page_object, page_number=number, initial_doctop=0)
         try:
             result.width, result.height = float(page.width), float(page.height)
-            result.items = _page_items(page, number)
+            result.items = _page_items(page, number, notes)
         finally:
             page.close()  # flushes the page's parsed objects
     except Exception as exc:
@@ -215,9 +218,13 @@ def _quick_look(quick: pypdfium2.PdfDocument, index: int, max_chars: int) -> _Qu
         page.close()
 
 
-def _page_items(page: Page, number: int) -> list[TextLine | Fragment]:
+def _page_items(page: Page, number: int, notes: list) -> list[TextLine | Fragment]:
     chars = page.chars
-    tables = find_page_tables(page, chars) if any(page.objects.get(kind) for kind in _TABLE_OBJECTS) else []
+    crossings = _grid_crossings(page)
+    if crossings > MAX_GRID_CROSSINGS:
+        message = f"page {number} draws a mesh of {crossings} line crossings; its text read without tables"
+        notes.append(("pdf_page_too_many_lines", message))
+    tables = find_page_tables(page, chars) if 0 < crossings <= MAX_GRID_CROSSINGS else []
     items: list[TextLine | Fragment] = []
     loose = chars
     for table in tables:
@@ -234,6 +241,16 @@ def _page_items(page: Page, number: int) -> list[TextLine | Fragment]:
     items.extend(group_lines(loose, number))
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _grid_crossings(page: Page) -> int:
+    """How many points the page's horizontal and vertical rule positions (to 3 pt) make: an upper bound on a grid."""
+    rows, columns = set(), set()
+    for kind in _TABLE_OBJECTS:
+        for shape in page.objects.get(kind, ()):
+            rows.update((round(shape["top"] / 3), round(shape["bottom"] / 3)))
+            columns.update((round(shape["x0"] / 3), round(shape["x1"] / 3)))
+    return len(rows) * len(columns)
 
 
 def _drop_running_lines(pages: list[_Page]) -> None:

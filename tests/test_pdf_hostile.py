@@ -166,3 +166,19 @@ def test_a_damaged_page_is_noted_and_the_others_read(tmp_path):
     document = read_document(write(tmp_path, "bad-box.pdf", damaged))
     assert len(document.tables) == 8
     assert any(code == "pdf_page_unreadable" for code, _ in document.notes)
+
+
+def test_page_with_a_mesh_of_lines_is_read_in_bounded_time(tmp_path):
+    """A 21,000-cell mesh took pdfplumber 14 s to turn into a table; past the cap it is not tried."""
+    page = PageDrawing()
+    for n in range(173):
+        page.line(20, 30 + n * 4.5, 575, 30 + n * 4.5)
+    for n in range(123):
+        page.line(20 + n * 4.5, 30, 20 + n * 4.5, 810)
+    page.text(90, 10, "网格页面的正文。")
+    path = write(tmp_path, "mesh.pdf", pdf_bytes([page]))
+    started = time.monotonic()
+    document = read_pdf(path)
+    assert time.monotonic() - started < 5
+    assert [b.text for b in document.blocks] == ["网格页面的正文。"]
+    assert [code for code, _ in document.notes] == ["pdf_page_too_many_lines"]
