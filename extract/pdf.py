@@ -2,10 +2,13 @@
 
 Pages are read one at a time into light text lines and table fragments and
 released at once, so memory follows the text, not the page count.  A quick
-pypdfium2 pass counts each page's characters first: a page without text is
-not parsed at all, and a page with more characters than a report page could
-hold is read by pypdfium2 as plain text (with a note) instead of being laid
-out glyph by glyph.  Once all pages are read:
+pypdfium2 look at each page counts its characters first: a page without
+text is not parsed at all (an image page gets a note), and a page with more
+characters than a report page could hold is read by pypdfium2 as plain text
+(with a note) instead of being laid out glyph by glyph.  Tables are looked
+for only on pages that draw lines, and not on a page whose lines make a
+mesh too big to search (with a note).  A page that cannot be parsed is
+noted and skipped; a file over its time limit fails.  Once all pages are read:
 - running headers/footers (text repeated at one position across pages) and
   page numbers in the top/bottom margin are dropped;
 - fragments that continue a table on the next page are stitched into one
@@ -62,7 +65,6 @@ MAX_GRID_CROSSINGS = 10_000
 @dataclass
 class _Page:
     number: int
-    width: float
     height: float
     items: list[TextLine | Fragment] = field(default_factory=list)  # top to bottom
 
@@ -70,6 +72,7 @@ class _Page:
 def read_pdf(
     path: Path, *, time_limit: float = DEFAULT_TIME_LIMIT, max_chars_per_page: int = MAX_CHARS_PER_PAGE
 ) -> Document:
+    """Read a text PDF; raises ReadError for an encrypted, broken, image-only or too slow file."""
     deadline = time.monotonic() + time_limit
     notes: list[tuple[str, str]] = []
     pages: list[_Page] = []
@@ -156,10 +159,10 @@ def _read_page(
     pdf: pdfplumber.PDF, page_object: PDFPage, quick: pypdfium2.PdfDocument, index: int, max_chars: int, notes: list
 ) -> _Page:
     number = index + 1
-    result = _Page(number=number, width=0.0, height=0.0)
+    result = _Page(number=number, height=0.0)
     look = _quick_look(quick, index, max_chars)
     if look is not None:
-        result.width, result.height = look.width, look.height
+        result.height = look.height
         if look.chars == 0:
             if look.has_image:
                 notes.append(
@@ -180,7 +183,7 @@ def _read_page(
     try:
         page = Page(pdf, page_object, page_number=number, initial_doctop=0)
         try:
-            result.width, result.height = float(page.width), float(page.height)
+            result.height = float(page.height)
             result.items = _page_items(page, number, notes)
         finally:
             page.close()  # flushes the page's parsed objects
@@ -191,7 +194,6 @@ def _read_page(
 
 @dataclass
 class _QuickLook:
-    width: float
     height: float
     chars: int
     has_image: bool
@@ -209,10 +211,10 @@ def _quick_look(quick: pypdfium2.PdfDocument, index: int, max_chars: int) -> _Qu
     text_page = page.get_textpage()
     try:
         count = text_page.count_chars()
-        width, height = page.get_size()
+        _width, height = page.get_size()
         has_image = count == 0 and any(page.get_objects(filter=(pypdfium2.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=1))
         capped = text_page.get_text_range(0, max_chars).replace("\r\n", "\n") if count > max_chars else None
-        return _QuickLook(width=width, height=height, chars=count, has_image=has_image, capped_text=capped)
+        return _QuickLook(height=height, chars=count, has_image=has_image, capped_text=capped)
     finally:
         text_page.close()
         page.close()
