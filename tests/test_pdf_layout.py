@@ -354,3 +354,16 @@ def test_one_line_rows_under_a_merge_are_never_joined(tmp_path):
     indicator_row(second, 72, ["", "时效指标", "及时率", "描述", "≥90%", "文件"], height)
     (table,) = read(tmp_path, [first, second]).tables
     assert [row[2].text for row in table.rows()] == ["覆盖率", "完成率", "及时率"]
+
+
+def test_spaces_come_from_gaps_only_where_they_are_word_gaps(tmp_path):
+    """Justified CJK has wide letter spacing but no spaces; Latin words drawn without space glyphs keep theirs."""
+    page = PageDrawing()
+    x = LEFT
+    for glyph in "保障全县公车的正常运行":
+        x = page.text(x, 100, glyph) + 3.0  # justified: 3 pt between glyphs
+    x = LEFT
+    for word in ("Annual", "budget", "2020"):
+        x = page.text(x, 130, word) + 3.0  # a word gap with no space glyph
+    document = read(tmp_path, [page])
+    assert [b.text for b in document.blocks] == ["保障全县公车的正常运行", "Annual budget 2020"]
