@@ -22,15 +22,5 @@ def normalize(document: Document, source: Source) -> Report:
             ReportWarning("unknown_layout", f"{len(document.tables)}个表格都不属于已支持的版式，未读入。")
         )
         return report
-    result = layout.normalize(document)
-    info = report.report
-    info.layout = layout.NAME
-    info.department_code, info.department_name = result.department_code, result.department_name
-    info.fiscal_year = result.fiscal_year
-    report.department_goals, report.measures, report.projects = (
-        result.department_goals,
-        result.measures,
-        result.projects,
-    )
-    report.warnings.extend(result.warnings)
+    layout.normalize(document, report)
     return report

@@ -12,7 +12,6 @@ neither, and an empty cell under a label is read as the label merged down.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from extract.model import Cell, Document, Heading, Table
 from normalize.records import (
@@ -22,6 +21,7 @@ from normalize.records import (
     Indicator,
     Measure,
     Project,
+    Report,
     ReportWarning,
     SpendingPoint,
 )
@@ -82,26 +82,15 @@ def detect(document: Document) -> bool:
     return False
 
 
-@dataclass
-class Result:
-    department_code: str | None = None
-    department_name: str | None = None
-    fiscal_year: int | None = None
-    department_goals: list[DepartmentGoal] = field(default_factory=list)
-    measures: list[Measure] = field(default_factory=list)
-    projects: list[Project] = field(default_factory=list)
-    warnings: list[ReportWarning] = field(default_factory=list)
-
-
-def normalize(document: Document) -> Result:
-    result = Result()
-    _read_prose(document, result)
+def normalize(document: Document, report: Report) -> None:
+    """Fill `report` (its source and id already set) from the document."""
+    report.report.layout = NAME
+    _read_prose(document, report)
     for table in document.tables:
-        _read_table(table, result)
-    result.fiscal_year = _fiscal_year(document)
-    for index, project in enumerate(result.projects):
-        _check_project(project, f"projects[{index}]", result.warnings)
-    return result
+        _TableReader(table, report).read()
+    report.report.fiscal_year = _fiscal_year(document)
+    for index, project in enumerate(report.projects):
+        _check_project(project, f"projects[{index}]", report.warnings)
 
 
 # --- part 1: prose ---------------------------------------------------------
@@ -114,7 +103,7 @@ def _section_of(text: str) -> str | None:
     return None
 
 
-def _read_prose(document: Document, result: Result) -> None:
+def _read_prose(document: Document, report: Report) -> None:
     section: str | None = None
     lines: list[str] = []
     sections: list[tuple[str, list[str]]] = []
@@ -135,17 +124,17 @@ def _read_prose(document: Document, result: Result) -> None:
         elif section is not None:
             lines.append(text)
         elif seen_table:
-            result.warnings.append(
+            report.warnings.append(
                 ReportWarning("unplaced_text", f"正文“{clean(text)[:60]}”不属于任何可识别的部分，未读入。", None)
             )
     for name, section_lines in sections:
         if name in MEASURE_SECTIONS:
-            result.measures.extend(_measures(section_lines))
+            report.measures.extend(_measures(section_lines))
         else:
             lead, items = split_numbered("\n".join(section_lines))
             if lead and not lead.endswith(("：", ":")):
                 items.insert(0, lead)  # unnumbered prose before the list is a goal too
-            result.department_goals.extend(
+            report.department_goals.extend(
                 DepartmentGoal(section=name, seq=seq, text=text) for seq, text in enumerate(items, 1) if text
             )
 
@@ -195,9 +184,9 @@ def _label(cell: Cell) -> str:
 class _TableReader:
     """Walks one table's rows; each row is recognised by its labels."""
 
-    def __init__(self, table: Table, result: Result):
+    def __init__(self, table: Table, report: Report):
         self.table = table
-        self.result = result
+        self.report = report
         self.project: Project | None = None
         self.unit: str | None = None
         self.indicator_columns: dict[int, str] | None = None
@@ -217,12 +206,12 @@ class _TableReader:
             )
 
     def _warn(self, code: str, message: str) -> None:
-        where = f"projects[{len(self.result.projects) - 1}]" if self.project is not None else None
-        self.result.warnings.append(ReportWarning(code, message, where))
+        where = f"projects[{len(self.report.projects) - 1}]" if self.project is not None else None
+        self.report.warnings.append(ReportWarning(code, message, where))
 
     def _start_project(self) -> Project:
-        project = Project(seq=len(self.result.projects) + 1, amount_unit=self.unit)
-        self.result.projects.append(project)
+        project = Project(seq=len(self.report.projects) + 1, amount_unit=self.unit)
+        self.report.projects.append(project)
         self.project, self.indicator_columns, self.plan_periods, self.after_budget = project, None, [], False
         self.last_indicator = {}
         return project
@@ -274,11 +263,12 @@ class _TableReader:
                 found = True
                 continue
             dept = _DEPT_ROW.match(clean(cell.text)) if self.project is None or not self.project.code else None
-            if dept and self.result.department_code is None:
-                self.result.department_code = dept.group("code")
-                self.result.department_name = clean(dept.group("name"))
+            info = self.report.report
+            if dept and info.department_code is None:
+                info.department_code = dept.group("code")
+                info.department_name = clean(dept.group("name"))
                 found = True
-            elif dept and dept.group("code") == self.result.department_code:
+            elif dept and dept.group("code") == info.department_code:
                 found = True
         return found
 
@@ -384,10 +374,6 @@ def _row_page(row: list[Cell], index: int) -> int | None:
     """The page a row starts on: that of a cell beginning in it, not one merged down from above."""
     own = [cell.page for cell in row if cell.row == index and cell.page is not None]
     return min(own) if own else None
-
-
-def _read_table(table: Table, result: Result) -> None:
-    _TableReader(table, result).read()
 
 
 # --- checks ----------------------------------------------------------------
