@@ -9,7 +9,8 @@ from extract.convert import convert_to_docx
 from extract.docx import read_docx, read_flat_opc
 from extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
 from extract.ole import ENCRYPTED, EXCEL, POWERPOINT, classify_ole
-from extract.sniff import DOCX, FLAT_OPC, HTML, IMAGES, MHT, OLE, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
+from extract.pdf import read_pdf
+from extract.sniff import DOCX, FLAT_OPC, HTML, IMAGES, MHT, OLE, PDF, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
 from extract.text import read_text
 
 __all__ = [
@@ -41,8 +42,11 @@ def read_document(path: Path, converted: Path | None = None) -> Document:
     """
     path = Path(path)
     kind = sniff(path)
+    _refuse_false_pdf(path, kind)
     if kind == TEXT:
         document = read_text(path)
+    elif kind == PDF:
+        document = read_pdf(path)
     elif kind in (DOCX, ZIP):
         document = read_docx(path)
     elif kind == FLAT_OPC:
@@ -64,6 +68,7 @@ def conversion_kind(path: Path, kind: str | None = None) -> str | None:
     name, a password-protected or non-Word OLE file.
     """
     kind = kind or sniff(path)
+    _refuse_false_pdf(path, kind)
     if kind in IMAGES:
         raise ReadError(f"not a Word document ({IMAGES[kind]})")
     if kind == OLE:
@@ -76,6 +81,12 @@ def conversion_kind(path: Path, kind: str | None = None) -> str | None:
         # LibreOffice's XSLT import would resolve its entities; Word never writes one
         raise ReadError("Word XML that declares a DOCTYPE, which Word never writes; refused as unsafe")
     return kind if kind in _CONVERTED else None
+
+
+def _refuse_false_pdf(path: Path, kind: str) -> None:
+    """A file named .pdf that is not one is an error page or a mislabelled download: not worth converting."""
+    if path.suffix.lower() == ".pdf" and kind != PDF:
+        raise ReadError(f"named .pdf but not a PDF (its bytes are {kind})")
 
 
 def _head(path: Path, size: int = 65536) -> bytes:

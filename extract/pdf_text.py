@@ -1,0 +1,175 @@
+"""PDF characters → text lines, and text lines → text with real breaks only.
+
+A PDF holds positioned glyphs, not text: words, lines, wraps and paragraphs
+are all inferred here from geometry.  The rules:
+- a line is the glyphs sharing a vertical band, left to right;
+- a space is a space glyph, or a gap too wide to be letter spacing;
+- a line break is a wrap (undone) unless the next line starts a list item
+  or the line ended early: the next line's first unbreakable piece would
+  have fitted on it, so the author broke the line, not the page width.
+  Undoing a wrap inserts no space, except between two Latin words/numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A literal space is kept; a gap wider than this (in font sizes) is read as one.
+_GAP_SPACE_LATIN = 0.25
+_GAP_SPACE_CJK = 0.9  # CJK text is often justified with visible letter spacing
+_DUPLICATE_TOLERANCE = 1.0  # fake bold prints the same glyph again this close
+
+# List items and numbered paragraphs: 1、 1. 1） (1) （一） 一、 ① 目标1： 第一条
+ITEM_MARKER = re.compile(
+    r"^\s*(?:"
+    r"\d{1,3}\s*[、.．)）](?!\d)"
+    r"|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[)）]"
+    r"|[一二三四五六七八九十]{1,3}\s*[、.．]"
+    r"|[①-⑳]"
+    r"|目标\s*\d{1,3}\s*[：:、.]"
+    r"|第[一二三四五六七八九十\d]{1,3}[条项部章节]"
+    r")"
+)
+
+# Glyphs a line may not start with / end with (Chinese and Latin line-breaking rules).
+_NO_LINE_START = set("，。、；：？！）》」』】〕〉”’%％‰℃·…—,.;:?!)]}>")
+_NO_LINE_END = set("（《「『【〔〈“‘([{<")
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x3000 <= code <= 0x303F  # CJK punctuation
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        or 0x2E80 <= code <= 0x2FDF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x2FA1F
+    )
+
+
+@dataclass(slots=True)
+class TextLine:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # the dominant font size
+    bold: bool
+    page: int
+    # width of the first piece the line could not be broken inside, for the wrap test
+    first_piece_width: float = 0.0
+
+
+def _is_bold(fontname: str) -> bool:
+    lower = fontname.lower()
+    return "bold" in lower or "black" in lower or "heavy" in lower
+
+
+def group_lines(chars: list[dict], page: int) -> list[TextLine]:
+    """Characters (pdfplumber dicts) → lines, top to bottom."""
+    if not chars:
+        return []
+    ordered = sorted(chars, key=lambda c: (c["top"], c["x0"]))
+    bands: list[list[dict]] = []
+    band_bottom = band_mid = None
+    for char in ordered:
+        mid = (char["top"] + char["bottom"]) / 2
+        # a glyph belongs to the band its middle falls into
+        if bands and mid < band_bottom and abs(mid - band_mid) < (char["bottom"] - char["top"]) * 0.6:
+            bands[-1].append(char)
+            band_bottom = max(band_bottom, char["bottom"])
+        else:
+            bands.append([char])
+            band_bottom, band_mid = char["bottom"], mid
+    return [line for band in bands if (line := _make_line(band, page)) is not None]
+
+
+def _make_line(band: list[dict], page: int) -> TextLine | None:
+    glyphs: list[dict] = []
+    for char in sorted(band, key=lambda c: c["x0"]):
+        previous = glyphs[-1] if glyphs else None
+        if (
+            previous is not None
+            and char["text"] == previous["text"]
+            and abs(char["x0"] - previous["x0"]) < _DUPLICATE_TOLERANCE
+            and abs(char["top"] - previous["top"]) < _DUPLICATE_TOLERANCE
+        ):
+            continue
+        glyphs.append(char)
+    visible = [c for c in glyphs if not c["text"].isspace()]
+    if not visible:
+        return None
+    parts: list[str] = []
+    for previous, char in zip([None, *glyphs], glyphs, strict=False):
+        if previous is not None and not char["text"].isspace() and not previous["text"].isspace():
+            cjk_side = is_cjk(char["text"][:1] or " ") or is_cjk(previous["text"][-1:] or " ")
+            ratio = _GAP_SPACE_CJK if cjk_side else _GAP_SPACE_LATIN
+            if char["x0"] - previous["x1"] > ratio * max(char["size"], 1.0):
+                parts.append(" ")
+        parts.append(char["text"])
+    sizes = sorted(c["size"] for c in visible)
+    return TextLine(
+        text="".join(parts).strip(),
+        x0=visible[0]["x0"],
+        x1=max(c["x1"] for c in visible),
+        top=min(c["top"] for c in visible),
+        bottom=max(c["bottom"] for c in visible),
+        size=sizes[len(sizes) // 2],
+        bold=sum(_is_bold(c["fontname"]) for c in visible) * 2 > len(visible),
+        page=page,
+        first_piece_width=_first_piece_width(visible),
+    )
+
+
+def _first_piece_width(visible: list[dict]) -> float:
+    """Width of the line's first piece that a line break may not split."""
+    end = 0
+    if visible[0]["text"] in _NO_LINE_END and len(visible) > 1:
+        end = 1
+    while end + 1 < len(visible):
+        current, following = visible[end]["text"], visible[end + 1]["text"]
+        latin_word = current.isascii() and following.isascii() and visible[end + 1]["x0"] - visible[end]["x1"] < 1.0
+        if following in _NO_LINE_START or latin_word:
+            end += 1
+        else:
+            break
+    return visible[end]["x1"] - visible[0]["x0"]
+
+
+def ended_early(line: TextLine, following: TextLine, right_limit: float, left_limit: float | None = None) -> bool:
+    """True when `following`'s first piece would have fitted on `line`: the author broke the line.
+
+    In running text only the room on the right counts, so an indented first
+    line is judged by where it ends.  In a table cell (`left_limit` given)
+    text is often centred, so the room is the cell's inner width less the
+    line's own.
+    """
+    if left_limit is None:
+        room = right_limit - line.x1
+    else:
+        room = (right_limit - left_limit) - (line.x1 - line.x0)
+    return following.first_piece_width < room - 0.5 * line.size
+
+
+def join_wrapped(lines: list[TextLine], right_limit: float, left_limit: float | None = None) -> str:
+    """Lines of one cell or text block → text, `\\n` only where the author broke the line."""
+    if not lines:
+        return ""
+    parts = [lines[0].text]
+    for previous, line in zip(lines, lines[1:], strict=False):
+        if ITEM_MARKER.match(line.text) or ended_early(previous, line, right_limit, left_limit):
+            parts.append("\n")
+        elif _needs_space(parts[-1], line.text):
+            parts.append(" ")
+        parts.append(line.text)
+    return "".join(parts)
+
+
+def _needs_space(before: str, after: str) -> bool:
+    """A wrap between two Latin words or numbers keeps its space; CJK joins directly."""
+    last, first = before[-1:], after[:1]
+    return bool(last and first) and last.isascii() and first.isascii() and last.isalnum() and first.isalnum()
