@@ -7,9 +7,7 @@ import pytest
 from jixiao import extract_file
 from tests.conftest import SAMPLES, assert_same_report, schema_errors
 
-EXPECTED = sorted(
-    p for p in SAMPLES.rglob("*.expected.json") if not p.name.endswith(".pdf.expected.json")
-)  # PDF renders join when the PDF reader lands
+EXPECTED = sorted(SAMPLES.rglob("*.expected.json"))
 
 
 def _comparable(report: dict) -> dict:

@@ -52,7 +52,13 @@ def bench_word() -> list[str]:
     return bench_word.report_lines(SEED, SAMPLES)
 
 
-SECTIONS = [bench_txt, bench_word]
+def bench_pdf() -> list[str]:
+    import bench_pdf
+
+    return bench_pdf.bench_pdf()
+
+
+SECTIONS = [bench_txt, bench_word, bench_pdf]
 
 
 def main() -> None:
