@@ -124,14 +124,14 @@ def test_a_file_libreoffice_cannot_convert_is_an_error_for_that_file_only(archiv
     assert isinstance(results[archived["rtf"]], Path)
 
 
-def test_conversion_writes_nothing_beside_the_input_and_removes_its_temp_dir(archived):
+def test_conversion_writes_nothing_beside_the_input_and_removes_its_temp_dir(archived, tmp_path, monkeypatch):
+    # A private temp root: other processes writing to the shared /tmp cannot disturb the count.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     folder = archived["rtf"].parent
     before = sorted(os.listdir(folder))
-    temp_before = {name for name in os.listdir(tempfile.gettempdir()) if name.startswith("jixiao-convert-")}
     read_document(archived["rtf"])
     assert sorted(os.listdir(folder)) == before
-    temp_after = {name for name in os.listdir(tempfile.gettempdir()) if name.startswith("jixiao-convert-")}
-    assert temp_after <= temp_before
+    assert [name for name in os.listdir(tmp_path) if name.startswith("jixiao-convert-")] == []
 
 
 def test_missing_libreoffice_says_what_to_install(archived, monkeypatch):
