@@ -58,7 +58,13 @@ def bench_pdf() -> list[str]:
     return bench_pdf.bench_pdf()
 
 
-SECTIONS = [bench_txt, bench_word, bench_pdf]
+def bench_batch() -> list[str]:
+    import bench_batch
+
+    return bench_batch.bench_batch_rates() + bench_batch.bench_batch_memory()
+
+
+SECTIONS = [bench_txt, bench_word, bench_pdf, bench_batch]
 
 
 def main() -> None:
