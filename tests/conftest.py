@@ -61,5 +61,13 @@ def schema_errors(document: dict) -> list[str]:
 
 
 @pytest.fixture(scope="session")
+def seed_txt_document():
+    """The seed's text export as a document: what every other reader's document is compared with."""
+    from extract import read_document
+
+    return read_document(SEED_TXT)
+
+
+@pytest.fixture(scope="session")
 def seed_truth() -> dict:
     return json.loads(SEED_TRUTH.read_text(encoding="utf-8"))

@@ -16,9 +16,8 @@ import pytest
 from extract import conversion_kind, convert_to_docx, read_document
 from extract.docx import read_docx
 from extract.model import ReadError
-from extract.text import read_text
 from jixiao import extract_file
-from tests.conftest import SEED, SEED_TXT, assert_same_report
+from tests.conftest import SEED, assert_same_report
 from tests.fixtures.word.compare import content_differences
 
 FIXTURES = Path(__file__).parent / "fixtures" / "word"
@@ -38,19 +37,14 @@ def archived(tmp_path_factory) -> dict[str, Path]:
     return files
 
 
-@pytest.fixture(scope="module")
-def seed_text():
-    return read_text(SEED_TXT)
-
-
 @pytest.mark.parametrize(("kind", "sniffed"), [("word97", "ole"), ("rtf", "rtf"), ("html", "html")])
-def test_archived_as_doc_says_what_the_text_export_says(archived, seed_text, kind, sniffed):
+def test_archived_as_doc_says_what_the_text_export_says(archived, seed_txt_document, kind, sniffed):
     assert conversion_kind(archived[kind]) == sniffed
     document = read_document(archived[kind])
     assert document.format == "doc"
     # LibreOffice's RTF and HTML exports (which made these fixtures) write no TC fields, so those
     # headings have no entry: they stay headings by their _Toc bookmarks
-    assert content_differences(document, seed_text, tc="text" if kind == "word97" else "none") == []
+    assert content_differences(document, seed_txt_document, tc="text" if kind == "word97" else "none") == []
 
 
 def _mht(html: bytes, encoding: str, charset: str) -> bytes:
@@ -66,12 +60,12 @@ def _mht(html: bytes, encoding: str, charset: str) -> bytes:
     )
 
 
-def test_mht_web_archive_named_doc_says_what_the_text_export_says(archived, seed_text, tmp_path):
+def test_mht_web_archive_named_doc_says_what_the_text_export_says(archived, seed_txt_document, tmp_path):
     path = tmp_path / "seed_mht.doc"
     path.write_bytes(_mht(archived["html"].read_bytes(), "quoted-printable", "utf-8"))
     document = read_document(path)
     assert document.format == "doc"
-    assert content_differences(document, seed_text, tc="none") == []
+    assert content_differences(document, seed_txt_document, tc="none") == []
 
 
 def test_mht_charset_only_in_its_mime_header_and_html_merges(tmp_path):

@@ -11,9 +11,8 @@ import pytest
 from extract import read_document
 from extract.fields import parse_tc
 from extract.model import Heading, ReadError, Table
-from extract.text import read_text
 from jixiao import extract_file
-from tests.conftest import SEED, SEED_TXT, assert_same_report
+from tests.conftest import SEED, assert_same_report
 from tests.fixtures.word.builders import flat_opc
 from tests.fixtures.word.compare import content_differences, folded, table_differences
 
@@ -25,28 +24,23 @@ def seed_docx():
     return read_document(SEED_DOCX)
 
 
-@pytest.fixture(scope="module")
-def seed_text():
-    return read_text(SEED_TXT)
-
-
 def _catalogue() -> list[dict]:
     with zipfile.ZipFile(SEED_DOCX) as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
     return json.loads(re.search(r"<!-- jixiao-quirks (.*?) -->", xml, re.S).group(1))["quirks"]
 
 
-def test_seed_docx_says_what_its_text_export_says(seed_docx, seed_text):
+def test_seed_docx_says_what_its_text_export_says(seed_docx, seed_txt_document):
     assert seed_docx.format == "docx"
-    assert content_differences(seed_docx, seed_text) == []
+    assert content_differences(seed_docx, seed_txt_document) == []
 
 
-def test_seed_as_flat_opc_word_xml_named_doc_says_the_same(tmp_path, seed_text):
+def test_seed_as_flat_opc_word_xml_named_doc_says_the_same(tmp_path, seed_txt_document):
     path = tmp_path / "seed.doc"
     path.write_text(flat_opc(SEED_DOCX.read_bytes()), encoding="utf-8")
     document = read_document(path)
     assert document.format == "doc"
-    assert content_differences(document, seed_text) == []
+    assert content_differences(document, seed_txt_document) == []
 
 
 def test_flat_opc_with_a_doctype_is_refused(tmp_path):
@@ -66,14 +60,14 @@ def test_seed_docx_every_row_covers_the_whole_grid(seed_docx):
 
 
 @pytest.mark.parametrize("quirk", _catalogue(), ids=lambda q: f"{q['quirk']}@{q['where']}")
-def test_seed_docx_quirk(quirk, seed_docx, seed_text):
+def test_seed_docx_quirk(quirk, seed_docx, seed_txt_document):
     where = quirk["where"]
     project = re.match(r"projects\[(\d+)\]", where)
     if project:
         index = int(project.group(1))
         table = seed_docx.tables[index]
         cells = [folded(c.text) for c in table.cells]
-        assert table_differences(table, seed_text.tables[index]) == []
+        assert table_differences(table, seed_txt_document.tables[index]) == []
         if where.endswith(".heading"):
             heading = _heading_before(seed_docx, table)
             assert heading.tc is not None and heading.tc.text == heading.text

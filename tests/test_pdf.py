@@ -47,24 +47,19 @@ def seed_pdf():
     return read_document(SEED_PDF)
 
 
-@pytest.fixture(scope="module")
-def seed_txt():
-    return read_document(SEED_TXT)
-
-
 def test_seed_pdf_is_read_as_pdf_with_its_pages(seed_pdf):
     assert seed_pdf.format == "pdf"
     assert seed_pdf.pages == 12
 
 
-def test_seed_tables_are_whole_across_page_breaks(seed_pdf, seed_txt):
-    assert len(seed_pdf.tables) == len(seed_txt.tables) == 8
+def test_seed_tables_are_whole_across_page_breaks(seed_pdf, seed_txt_document):
+    assert len(seed_pdf.tables) == len(seed_txt_document.tables) == 8
     assert [t.index for t in seed_pdf.tables] == list(range(1, 9))
-    assert [len(t.rows()) for t in seed_pdf.tables] == [len(t.rows()) for t in seed_txt.tables]
+    assert [len(t.rows()) for t in seed_pdf.tables] == [len(t.rows()) for t in seed_txt_document.tables]
 
 
-def test_seed_table_rows_match_the_text_export(seed_pdf, seed_txt):
-    for pdf_table, txt_table in zip(seed_pdf.tables, seed_txt.tables, strict=True):
+def test_seed_table_rows_match_the_text_export(seed_pdf, seed_txt_document):
+    for pdf_table, txt_table in zip(seed_pdf.tables, seed_txt_document.tables, strict=True):
         for number, (pdf_row, txt_row) in enumerate(zip(pdf_table.rows(), txt_table.rows(), strict=True)):
             assert len(pdf_row) == len(txt_row), (pdf_table.index, number)
             for pdf_cell, txt_cell in zip(pdf_row, txt_row, strict=True):
@@ -73,8 +68,8 @@ def test_seed_table_rows_match_the_text_export(seed_pdf, seed_txt):
                 assert fold(pdf_cell.text) == fold(txt_cell.text), (pdf_table.index, number)
 
 
-def test_seed_text_outside_tables_matches_the_text_export(seed_pdf, seed_txt):
-    pdf_runs, txt_runs = text_between_tables(seed_pdf), text_between_tables(seed_txt)
+def test_seed_text_outside_tables_matches_the_text_export(seed_pdf, seed_txt_document):
+    pdf_runs, txt_runs = text_between_tables(seed_pdf), text_between_tables(seed_txt_document)
     assert len(pdf_runs) == len(txt_runs)
     for pdf_run, txt_run in zip(pdf_runs, txt_runs, strict=True):
         matcher = difflib.SequenceMatcher(None, pdf_run, txt_run, autojunk=False)
