@@ -12,7 +12,8 @@ this writes, under ``samples/hebei/``:
   horizontal merges, TC entries as hidden complex fields, fixed core-properties
   timestamps and zip dates, so the bytes are reproducible);
 - ``<name>.pdf``   — LibreOffice's rendering of that .docx (``soffice --headless
-  --convert-to pdf``); re-made only when the .docx changed or with --force-pdf,
+  --convert-to pdf``), and ``<name>.doc`` its Word 97–2003 save (``--convert-to
+  "doc:MS Word 97"``); re-made only when the .docx changed or with --force-pdf,
   because LibreOffice's bytes (dates, ids) change on every run;
 - ``<file>.expected.json`` next to each of them — contract v1, derived from the
   SPEC (never from a parser): only ``source.sha256`` / ``report.report_id``
@@ -561,10 +562,11 @@ def _fixed_zip(data: bytes) -> bytes:
 # ---------------------------------------------------------------------------
 
 
-def render_pdf(docx_path: Path, pdf_path: Path) -> None:
+def render_with_libreoffice(docx_path: Path, target: Path, convert_to: str) -> None:
+    """Save the .docx through LibreOffice as target (`pdf`, or `doc:MS Word 97`)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
-        raise SystemExit("soffice (LibreOffice) is needed to render the PDFs")
+        raise SystemExit("soffice (LibreOffice) is needed to render the PDF and .doc samples")
     with tempfile.TemporaryDirectory() as tmp:
         profile = Path(tmp) / "profile"
         subprocess.run(
@@ -573,7 +575,7 @@ def render_pdf(docx_path: Path, pdf_path: Path) -> None:
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                convert_to,
                 "--outdir",
                 tmp,
                 str(docx_path),
@@ -583,7 +585,7 @@ def render_pdf(docx_path: Path, pdf_path: Path) -> None:
             stderr=subprocess.DEVNULL,
             timeout=300,
         )
-        shutil.move(str(Path(tmp) / (docx_path.stem + ".pdf")), pdf_path)
+        shutil.move(str(Path(tmp) / (docx_path.stem + target.suffix)), target)
 
 
 def pdf_pages(report: Report, pdf_path: Path) -> tuple[int, dict[tuple[int, int], int | None], list[str]]:
@@ -665,8 +667,14 @@ def build(
             if "pdf" in report.formats and with_pdf:
                 pdf_path = fam / f"{stem}.pdf"
                 if force_pdf or old != data or not pdf_path.exists():
-                    render_pdf(docx_path, pdf_path)
+                    render_with_libreoffice(docx_path, pdf_path, "pdf")
                 pdf_json(report, pdf_path, fam / f"{stem}.pdf.expected.json", problems)
+            if "doc" in report.formats and with_pdf:
+                doc_path = fam / f"{stem}.doc"
+                if force_pdf or old != data or not doc_path.exists():
+                    render_with_libreoffice(docx_path, doc_path, "doc:MS Word 97")
+                doc = expected_json(report, f"{FAMILY}/{stem}.doc", "doc", doc_path.read_bytes())
+                (fam / f"{stem}.doc.expected.json").write_bytes(dump_json(doc))
     return problems
 
 
@@ -711,6 +719,13 @@ def check() -> int:
                     out = fam / f"{stem}.pdf.expected.json"
                     pdf_json(report, pdf_path, out, problems)
                     _compare(pdf_path.with_name(pdf_path.name + ".expected.json"), out.read_bytes(), stale)
+            doc_path = SAMPLES / FAMILY / f"{stem}.doc"
+            if "doc" in report.formats:
+                if not doc_path.exists():
+                    stale.append(f"{FAMILY}/{stem}.doc")
+                else:
+                    doc = expected_json(report, f"{FAMILY}/{stem}.doc", "doc", doc_path.read_bytes())
+                    _compare(doc_path.with_name(doc_path.name + ".expected.json"), dump_json(doc), stale)
     for note in notes:
         print("note:", note)
     if stale:
@@ -731,8 +746,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="report whether samples/ is up to date (exit 1 if not)")
     ap.add_argument("--no-docx", action="store_true", help="write only the txt renders and their JSON")
-    ap.add_argument("--no-pdf", action="store_true", help="do not render or refresh PDFs")
-    ap.add_argument("--force-pdf", action="store_true", help="re-render every PDF even if its .docx is unchanged")
+    ap.add_argument("--no-pdf", action="store_true", help="do not render or refresh the PDFs and .docs")
+    ap.add_argument("--force-pdf", action="store_true", help="re-render every PDF and .doc even if its .docx is unchanged")
     args = ap.parse_args(argv)
     if args.check:
         return check()

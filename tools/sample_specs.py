@@ -153,7 +153,7 @@ class Report:
     measure_num: str = "cn"  # "cn" 一、 or "paren" （一）
     merge_level2: bool = False  # merge equal consecutive level2 cells downward
     projects: list[Project] = field(default_factory=list)
-    formats: tuple[str, ...] = ("txt", "docx", "pdf")
+    formats: tuple[str, ...] = ("txt", "docx", "doc", "pdf")
 
 
 def ind(l1: str, l2: str, l3: str, desc: str, value: str, basis: str) -> Indicator:
