@@ -747,7 +747,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="report whether samples/ is up to date (exit 1 if not)")
     ap.add_argument("--no-docx", action="store_true", help="write only the txt renders and their JSON")
     ap.add_argument("--no-pdf", action="store_true", help="do not render or refresh the PDFs and .docs")
-    ap.add_argument("--force-pdf", action="store_true", help="re-render every PDF and .doc even if its .docx is unchanged")
+    ap.add_argument(
+        "--force-pdf", action="store_true", help="re-render every PDF and .doc even if its .docx is unchanged"
+    )
     args = ap.parse_args(argv)
     if args.check:
         return check()
