@@ -25,7 +25,7 @@ from jixiao.writers import report_json
 from normalize import NotAReport
 from normalize.records import TABLE_COLUMNS
 from tests.conftest import ROOT, SAMPLES
-from tools.bench_batch import make_batch
+from tools.bench_batch import add_broken, make_batch
 
 SAMPLE_FORMATS = sorted({p.suffix.lstrip(".") for p in (SAMPLES / "hebei").iterdir() if p.suffix != ".json"})
 JIXIAO = [sys.executable, "-m", "jixiao.cli"]
@@ -46,13 +46,8 @@ def mixed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mixed")
     inputs = folder / "in"
     make_batch(inputs, 4 * len(list((SAMPLES / "hebei").glob("*.txt"))) * len(SAMPLE_FORMATS), SAMPLE_FORMATS)
-    broken = inputs / "broken"
-    broken.mkdir()
-    (broken / "empty.txt").write_bytes(b"")
-    (broken / "noise.pdf").write_bytes(os.urandom(3000))
-    pdf = (SAMPLES / "hebei" / "yibao_2023.pdf").read_bytes()
-    (broken / "truncated.pdf").write_bytes(pdf[: len(pdf) // 3])
-    shutil.copyfile(SAMPLES / "hebei" / "yibao_2023.docx", broken / "wrong-suffix.txt")
+    add_broken(inputs / "broken", 4)
+    shutil.copyfile(SAMPLES / "hebei" / "yibao_2023.docx", inputs / "wrong-suffix.txt")  # a good file, misnamed
     out = folder / "local"
     manifest = run([inputs], out, BatchOptions(workers=2))
     return inputs, out, manifest

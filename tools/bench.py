@@ -61,7 +61,7 @@ def bench_pdf() -> list[str]:
 def bench_batch() -> list[str]:
     import bench_batch
 
-    return bench_batch.bench_batch_rates() + bench_batch.bench_batch_memory()
+    return [line for section in bench_batch.SECTIONS for line in section()]
 
 
 SECTIONS = [bench_txt, bench_word, bench_pdf, bench_batch]
