@@ -5,13 +5,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from extract.convert import convert_to_docx
-from extract.docx import read_docx, read_flat_opc
-from extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
-from extract.ole import ENCRYPTED, EXCEL, POWERPOINT, classify_ole
-from extract.pdf import read_pdf
-from extract.sniff import DOCX, FLAT_OPC, HTML, IMAGES, MHT, OLE, PDF, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
-from extract.text import read_text
+from jixiao.extract.convert import convert_to_docx
+from jixiao.extract.docx import read_docx, read_flat_opc
+from jixiao.extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
+from jixiao.extract.ole import ENCRYPTED, EXCEL, POWERPOINT, classify_ole
+from jixiao.extract.pdf import read_pdf
+from jixiao.extract.sniff import DOCX, FLAT_OPC, HTML, IMAGES, MHT, OLE, PDF, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
+from jixiao.extract.text import read_text
 
 __all__ = [
     "Cell",

@@ -27,8 +27,8 @@ from collections.abc import Iterable
 from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 
-from extract.model import ReadError
-from extract.sniff import sniff
+from jixiao.extract.model import ReadError
+from jixiao.extract.sniff import sniff
 
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 DEFAULT_TIMEOUT = 120.0  # seconds for one soffice start, whatever the group size

@@ -15,12 +15,11 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from jixiao.extract.model import Document, ReadError
+from jixiao.extract.word_ns import W_NS
+from jixiao.extract.word_numbering import Numbering
+from jixiao.extract.word_xml import Styles, WordWalker
 from lxml import etree
-
-from extract.model import Document, ReadError
-from extract.word_ns import W_NS
-from extract.word_numbering import Numbering
-from extract.word_xml import Styles, WordWalker
 
 # Far above any real report (the seed's document.xml is 0.3 MB).
 MAX_PART_BYTES = 200 * 1024 * 1024

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from extract.model import TCEntry
+from jixiao.extract.model import TCEntry
 
 # TC, then the entry text (quoted, or bare up to the first switch), then switches.
 _TC = re.compile(

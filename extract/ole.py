@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from extract.model import ReadError
+from jixiao.extract.model import ReadError
 
 _FREE_OR_END = 0xFFFFFFFA  # sector numbers at or above this end a chain
 _ENTRY = 128

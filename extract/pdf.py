@@ -27,16 +27,15 @@ from pathlib import Path
 
 import pdfplumber
 import pypdfium2
+from jixiao.extract.model import Document, Heading, Paragraph, ReadError
+from jixiao.extract.pdf_tables import Fragment, TableStitcher, build_fragment, find_page_tables
+from jixiao.extract.pdf_text import ITEM_MARKER, TextLine, ended_early, group_lines, join_wrapped
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import PDFException
 from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
-
-from extract.model import Document, Heading, Paragraph, ReadError
-from extract.pdf_tables import Fragment, TableStitcher, build_fragment, find_page_tables
-from extract.pdf_text import ITEM_MARKER, TextLine, ended_early, group_lines, join_wrapped
 
 DEFAULT_TIME_LIMIT = 60.0  # seconds per file
 MAX_CHARS_PER_PAGE = 20_000  # a dense report page holds ~3,000

@@ -25,8 +25,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from extract.model import Cell, Table
-from extract.pdf_text import ITEM_MARKER, TextLine, ended_early, group_lines, join_wrapped
+from jixiao.extract.model import Cell, Table
+from jixiao.extract.pdf_text import ITEM_MARKER, TextLine, ended_early, group_lines, join_wrapped
 
 _EDGE_TOLERANCE = 2.0  # points: edges closer than this are the same grid line
 _ALIGN_TOLERANCE = 5.0  # points: outer edges of two fragments of one table

@@ -14,9 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from charset_normalizer import from_bytes
-
-from extract.fields import split_tc
-from extract.model import Cell, Document, Heading, Paragraph, ReadError, Table
+from jixiao.extract.fields import split_tc
+from jixiao.extract.model import Cell, Document, Heading, Paragraph, ReadError, Table
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),

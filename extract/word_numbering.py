@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from jixiao.extract.word_ns import VAL as _VAL
+from jixiao.extract.word_ns import W as _W
+from jixiao.extract.word_ns import is_on
+from jixiao.extract.word_ns import to_int as _int
 from lxml import etree
-
-from extract.word_ns import VAL as _VAL
-from extract.word_ns import W as _W
-from extract.word_ns import is_on
-from extract.word_ns import to_int as _int
 
 _CHINESE_DIGITS = "零一二三四五六七八九"
 _LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"

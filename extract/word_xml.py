@@ -53,14 +53,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from jixiao.extract.fields import parse_tc
+from jixiao.extract.model import Cell, Document, Heading, Paragraph, Table, TCEntry
+from jixiao.extract.word_ns import VAL as _VAL
+from jixiao.extract.word_ns import W as _W
+from jixiao.extract.word_ns import is_on, to_int
+from jixiao.extract.word_numbering import Numbering
 from lxml import etree
-
-from extract.fields import parse_tc
-from extract.model import Cell, Document, Heading, Paragraph, Table, TCEntry
-from extract.word_ns import VAL as _VAL
-from extract.word_ns import W as _W
-from extract.word_ns import is_on, to_int
-from extract.word_numbering import Numbering
 
 _M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 

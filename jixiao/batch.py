@@ -31,13 +31,13 @@ from typing import Protocol
 
 import pandas as pd
 
-from extract import ReadError, reported_format, sniff
-from extract.sniff import HTML, MHT, OLE, RTF
 from jixiao import __version__
+from jixiao.extract import ReadError, reported_format, sniff
+from jixiao.extract.sniff import HTML, MHT, OLE, RTF
+from jixiao.normalize import NotAReport
+from jixiao.normalize.records import Report
 from jixiao.pipeline import extract_file, sha256_of
 from jixiao.writers import TEMP_SUFFIX, atomic_write, write_frame, write_report
-from normalize import NotAReport
-from normalize.records import Report
 
 MANIFEST_COLUMNS = {
     "path": "string", "input": "string", "format": "string", "status": "string", "error": "string",

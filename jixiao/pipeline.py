@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from extract import read_document
-from normalize import normalize
-from normalize.records import Report, Source
+from jixiao.extract import read_document
+from jixiao.normalize import normalize
+from jixiao.normalize.records import Report, Source
 
 
 def sha256_of(path: Path) -> str:

@@ -28,8 +28,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jixiao.batch import BatchError
+from jixiao.normalize.records import TABLE_COLUMNS, Report, typed_frame
 from jixiao.writers import TEMP_SUFFIX, atomic_path, make_public
-from normalize.records import TABLE_COLUMNS, Report, typed_frame
 
 FLUSH_ROWS = 10_000  # rows of one table held before they are written out (bounds memory)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from normalize.records import Report
+from jixiao.normalize.records import Report
 
 TEMP_SUFFIX = ".part"
 _UMASK = os.umask(0)

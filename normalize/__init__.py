@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from extract.model import Document
-from normalize.layouts import LAYOUTS
-from normalize.records import Report, ReportInfo, ReportWarning, Source
+from jixiao.extract.model import Document
+from jixiao.normalize.layouts import LAYOUTS
+from jixiao.normalize.records import Report, ReportInfo, ReportWarning, Source
 
 
 class NotAReport(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from normalize.values import chinese_numeral
+from jixiao.normalize.values import chinese_numeral
 
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 

@@ -7,9 +7,8 @@ import math
 from pathlib import Path
 
 import pytest
+from jixiao.schemas import REPORT_SCHEMA
 from jsonschema import Draft202012Validator
-
-from schemas import REPORT_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -63,7 +62,7 @@ def schema_errors(document: dict) -> list[str]:
 @pytest.fixture(scope="session")
 def seed_txt_document():
     """The seed's text export as a document: what every other reader's document is compared with."""
-    from extract import read_document
+    from jixiao.extract import read_document
 
     return read_document(SEED_TXT)
 

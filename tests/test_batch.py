@@ -15,15 +15,15 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
+from jixiao.extract import ReadError
+from jixiao.normalize import NotAReport
+from jixiao.normalize.records import TABLE_COLUMNS
 
-from extract import ReadError
 from jixiao import extract_file
 from jixiao.batch import BatchOptions, make_job, run
 from jixiao.engines import Sandbox, _kill_tree
 from jixiao.pipeline import sha256_of
 from jixiao.writers import report_json
-from normalize import NotAReport
-from normalize.records import TABLE_COLUMNS
 from tests.conftest import ROOT, SAMPLES
 from tools.bench_batch import add_broken, make_batch
 

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from jixiao.extract import conversion_kind, convert_to_docx, read_document
+from jixiao.extract.docx import read_docx
+from jixiao.extract.model import ReadError
 
-from extract import conversion_kind, convert_to_docx, read_document
-from extract.docx import read_docx
-from extract.model import ReadError
 from jixiao import extract_file
 from tests.conftest import SEED, assert_same_report
 from tests.fixtures.word.compare import content_differences
@@ -195,7 +195,7 @@ def test_worker_processes_remove_their_libreoffice_profiles(tmp_path):
 
     script = (
         "from concurrent.futures import ProcessPoolExecutor\n"
-        "from extract import read_document\n"
+        "from jixiao.extract import read_document\n"
         "def work(path):\n"
         "    return len(read_document(path).tables)\n"
         "if __name__ == '__main__':\n"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from jixiao.extract.sniff import sniff, sniff_bytes
 
-from extract.sniff import sniff, sniff_bytes
 from tests.conftest import SEED
 from tests.fixtures.word.builders import docx_bytes, ole_bytes, p, r
 

@@ -8,10 +8,10 @@ import time
 import zipfile
 
 import pytest
+from jixiao.extract import read_document
+from jixiao.extract.docx import MAX_PART_BYTES
+from jixiao.extract.model import ReadError
 
-from extract import read_document
-from extract.docx import MAX_PART_BYTES
-from extract.model import ReadError
 from tests.fixtures.word.builders import document_xml, docx_bytes, ole_bytes, p, r, word97_stream
 
 
@@ -101,9 +101,8 @@ def test_external_entity_pointing_at_a_local_file_is_never_read(tmp_path):
 
 def test_external_entity_is_not_resolved_by_the_parser_either(tmp_path):
     """Beneath the DOCTYPE refusal: the parser itself never loads an external entity."""
+    from jixiao.extract.docx import _parser
     from lxml import etree
-
-    from extract.docx import _parser
 
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-VALUE", encoding="utf-8")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from jixiao.extract import read_document
+from jixiao.extract.model import Heading, Table
+from jixiao.extract.word_numbering import format_number
 
-from extract import read_document
-from extract.model import Heading, Table
-from extract.word_numbering import format_number
 from tests.fixtures.word.builders import W_NS, docx_bytes, p, r, tbl, tc, tr
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import docx as python_docx
 import pytest
+from jixiao.extract import read_document
+from jixiao.extract.model import Heading, Paragraph, Table
 
-from extract import read_document
-from extract.model import Heading, Paragraph, Table
 from tests.fixtures.word.builders import docx_bytes, field, p, r, tbl, tc, tr
 
 

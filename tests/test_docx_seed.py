@@ -7,10 +7,10 @@ import re
 import zipfile
 
 import pytest
+from jixiao.extract import read_document
+from jixiao.extract.fields import parse_tc
+from jixiao.extract.model import Heading, ReadError, Table
 
-from extract import read_document
-from extract.fields import parse_tc
-from extract.model import Heading, ReadError, Table
 from jixiao import extract_file
 from tests.conftest import SEED, assert_same_report
 from tests.fixtures.word.builders import flat_opc

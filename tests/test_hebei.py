@@ -1,12 +1,11 @@
 """Layout hebei on hand-made documents: each test pins one rule of the family."""
 
 import pytest
-
-from extract.model import Cell, Document, Paragraph, Table
-from extract.text import parse_text
-from normalize import NotAReport, normalize
-from normalize.records import Source
-from normalize.text import is_page_residue, split_numbered
+from jixiao.extract.model import Cell, Document, Paragraph, Table
+from jixiao.extract.text import parse_text
+from jixiao.normalize import NotAReport, normalize
+from jixiao.normalize.records import Source
+from jixiao.normalize.text import is_page_residue, split_numbered
 
 SOURCE = Source(path="x.txt", format="txt", sha256="0" * 64)
 

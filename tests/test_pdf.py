@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-
-from extract import read_document
-from extract.model import Heading, Paragraph, ReadError, Table
-from extract.pdf_text import is_cjk
+from jixiao.extract import read_document
+from jixiao.extract.model import Heading, Paragraph, ReadError, Table
+from jixiao.extract.pdf_text import is_cjk
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seed"
 SEED_PDF = SEED / "seed.pdf"

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 from fixtures.pdf.pdfwriter import PageDrawing, pdf_bytes
-
-from extract import read_document
-from extract.model import ReadError
-from extract.pdf import read_pdf
+from jixiao.extract import read_document
+from jixiao.extract.model import ReadError
+from jixiao.extract.pdf import read_pdf
 
 SEED_PDF = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seed" / "seed.pdf"
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from fixtures.pdf.pdfwriter import PageDrawing, pdf_bytes, wrap
-
-from extract.model import Heading, Paragraph
-from extract.pdf import read_pdf
+from jixiao.extract.model import Heading, Paragraph
+from jixiao.extract.pdf import read_pdf
 
 SIZE = 10.5
 LEFT, RIGHT = 90.0, 505.0

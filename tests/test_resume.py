@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from jixiao.normalize.records import TABLE_COLUMNS
 
 from jixiao.batch import STATE_DIR, BatchOptions, run
-from normalize.records import TABLE_COLUMNS
 from tests.conftest import ROOT, SAMPLES
 from tools.bench_batch import make_batch
 

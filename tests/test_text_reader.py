@@ -1,11 +1,10 @@
 """Word's text export → document model: encodings, line endings, cells, TC codes."""
 
 import pytest
-
-from extract import Heading, Paragraph, ReadError, Table, read_document
-from extract.fields import parse_tc, split_tc
-from extract.model import TCEntry
-from extract.text import parse_text
+from jixiao.extract import Heading, Paragraph, ReadError, Table, read_document
+from jixiao.extract.fields import parse_tc, split_tc
+from jixiao.extract.model import TCEntry
+from jixiao.extract.text import parse_text
 
 SMALL = "标题 TC 标题 \\f A \\l 1 \n正文一段。\n\tA1\n\tB1\n\n\t\n\tB2\n第二行\n\n\n段落\n"
 
@@ -83,7 +82,7 @@ def test_unreadable_text_files_say_why(tmp_path, content, reason):
 
 
 def test_row_view_repeats_a_spanning_cell_in_every_row_it_covers():
-    from extract import Cell
+    from jixiao.extract import Cell
 
     table = Table(index=1, n_rows=3, n_cols=2)
     table.cells = [Cell("产出指标", 0, 0, rowspan=3), Cell("a", 0, 1), Cell("b", 1, 1), Cell("c", 2, 1)]

@@ -3,8 +3,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from normalize.values import (
+from jixiao.normalize.values import (
     IndicatorValue,
     chinese_numeral,
     parse_indicator_value,

@@ -124,11 +124,12 @@ def bench_mixed_batch(count: int = 2000, broken_share: float = 0.05, checked: in
     `checked` good files, spread over the formats, are compared byte for byte with a single-file
     conversion (all of them would take as long again as the batch).
     """
-    from extract import ReadError
+    from jixiao.extract import ReadError
+    from jixiao.normalize import NotAReport
+
     from jixiao import extract_file
     from jixiao.pipeline import sha256_of
     from jixiao.writers import report_json
-    from normalize import NotAReport
 
     broken = round(count * broken_share)
     with tempfile.TemporaryDirectory() as temp:

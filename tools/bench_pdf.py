@@ -37,7 +37,7 @@ def page_count(files: list[Path]) -> int:
 
 
 def jixiao_pass(path: Path) -> None:
-    from extract.pdf import read_pdf
+    from jixiao.extract.pdf import read_pdf
 
     read_pdf(path)
 

@@ -15,10 +15,9 @@ import time
 from pathlib import Path
 
 import docx as python_docx
-
-from extract import conversion_kind, convert_to_docx, read_document
-from extract.convert import soffice_binary
-from extract.docx import read_docx
+from jixiao.extract import conversion_kind, convert_to_docx, read_document
+from jixiao.extract.convert import soffice_binary
+from jixiao.extract.docx import read_docx
 
 
 def bench_docx_bare(path: Path) -> int:

@@ -1,5 +1,5 @@
 """One module per report layout; each has NAME, detect(document) and normalize(document, report)."""
 
-from normalize.layouts import hebei
+from jixiao.normalize.layouts import hebei
 
 LAYOUTS = [hebei]

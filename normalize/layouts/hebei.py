@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from extract.model import Cell, Document, Heading, Table
-from normalize.records import (
+from jixiao.extract.model import Cell, Document, Heading, Table
+from jixiao.normalize.records import (
     CellSource,
     DepartmentGoal,
     Goal,
@@ -25,7 +25,7 @@ from normalize.records import (
     ReportWarning,
     SpendingPoint,
 )
-from normalize.text import (
+from jixiao.normalize.text import (
     clean,
     clean_or_none,
     compact,
@@ -34,7 +34,7 @@ from normalize.text import (
     split_numbered,
     strip_numbering,
 )
-from normalize.values import parse_indicator_value, parse_number, parse_percent, period_month, to_halfwidth
+from jixiao.normalize.values import parse_indicator_value, parse_number, parse_percent, period_month, to_halfwidth
 
 NAME = "hebei"
 

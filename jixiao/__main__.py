@@ -1,0 +1,7 @@
+"""`python -m jixiao …` is the `jixiao` command."""
+
+import sys
+
+from jixiao.cli import main
+
+sys.exit(main())
