@@ -11,11 +11,10 @@ from jixiao.extract import read_document
 from jixiao.extract.model import Heading, Paragraph, ReadError, Table
 from jixiao.extract.pdf_text import is_cjk
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seed"
-SEED_PDF = SEED / "seed.pdf"
-SEED_TXT = SEED / "000_2a14905d4782611b.txt"
+from tests.conftest import SEED
 
-pytestmark = pytest.mark.skipif(not SEED_PDF.exists(), reason="shared/corpus/seed not beside the project")
+SEED_PDF = SEED / "seed.pdf"
+
 
 # LibreOffice's export of the seed drops a full-width mark hanging past the right margin
 # (让领导满意。→ 让领导满意 at a line end); the text export has it.  Nothing else may differ.

@@ -13,7 +13,9 @@ from jixiao.extract import read_document
 from jixiao.extract.model import ReadError
 from jixiao.extract.pdf import read_pdf
 
-SEED_PDF = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seed" / "seed.pdf"
+from tests.conftest import SEED
+
+SEED_PDF = SEED / "seed.pdf"
 
 
 def one_line_page(text: str) -> PageDrawing:
@@ -46,7 +48,6 @@ def test_encrypted_pdf_needs_a_password(tmp_path):
         read_document(path)
 
 
-@pytest.mark.skipif(not SEED_PDF.exists(), reason="shared/corpus/seed not beside the project")
 @pytest.mark.parametrize("kept", [0.05, 0.5, 0.95])
 def test_truncated_pdf_fails_clearly_or_reads(tmp_path, kept):
     data = SEED_PDF.read_bytes()
@@ -141,7 +142,6 @@ def test_image_only_pdf_fails_clearly(tmp_path):
         read_document(write(tmp_path, "scan.pdf", pdf_bytes([scanned, scanned])))
 
 
-@pytest.mark.skipif(not SEED_PDF.exists(), reason="shared/corpus/seed not beside the project")
 @pytest.mark.parametrize("seed", range(12))
 def test_corrupted_bytes_give_a_document_or_a_read_error(tmp_path, seed):
     """Random byte damage (in the page tree, a media box, a content stream) never escapes as another exception."""
@@ -157,7 +157,6 @@ def test_corrupted_bytes_give_a_document_or_a_read_error(tmp_path, seed):
     assert document.format == "pdf"
 
 
-@pytest.mark.skipif(not SEED_PDF.exists(), reason="shared/corpus/seed not beside the project")
 def test_a_damaged_page_is_noted_and_the_others_read(tmp_path):
     data = SEED_PDF.read_bytes()
     box = data.index(b"/MediaBox[") + len(b"/MediaBox[")

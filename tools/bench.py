@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SEED = ROOT.parent / "shared" / "corpus" / "seed"
+SEED = ROOT / "tests" / "data" / "seed"
 SAMPLES = ROOT / "samples"
 
 

@@ -19,7 +19,7 @@ import pypdfium2
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SEED = ROOT.parent / "shared" / "corpus" / "seed"
+SEED = ROOT / "tests" / "data" / "seed"
 SAMPLES = ROOT / "samples"
 
 
@@ -76,7 +76,7 @@ def fastest_rounds(passes: dict[str, Callable[[Path], None]], files: list[Path],
 def bench_pdf(rounds: int = 5) -> list[str]:
     files = pdf_files()
     if not files:
-        return ["pdf: no PDF files found (shared/corpus/seed, samples/)"]
+        return ["pdf: no PDF files found (tests/data/seed, samples/)"]
     pages = page_count(files)
     times = fastest_rounds({"jixiao": jixiao_pass, "bare": bare_tables_pass, "pdfium": pdfium_text_pass}, files, rounds)
     rate = {name: pages / seconds for name, seconds in times.items()}
