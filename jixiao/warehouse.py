@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jixiao.batch import BatchError
-from jixiao.normalize.records import TABLE_COLUMNS, Report, typed_frame
+from jixiao.normalize.records import MAP, TABLE_COLUMNS, Report, typed_frame
 from jixiao.writers import TEMP_SUFFIX, atomic_path, make_public
 
 FLUSH_ROWS = 10_000  # rows of one table held before they are written out (bounds memory)
@@ -45,9 +45,16 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "tasks": ("report_id", "seq"),
     "indicators": ("report_id", "scope", "project_seq", "seq"),
     "warnings": ("report_id", "seq"),
+    "unrecognised_cells": ("report_id", "table", "row", "col"),
 }
 _KEY_FILL = {"project_seq": "0", "section": "''"}
-_DUCKDB_TYPES = {"string": "VARCHAR", "Int64": "BIGINT", "Float64": "DOUBLE"}
+_DUCKDB_TYPES = {"string": "VARCHAR", "Int64": "BIGINT", "Float64": "DOUBLE", MAP: "MAP(VARCHAR, VARCHAR)"}
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "Int64": pa.int64(),
+    "Float64": pa.float64(),
+    MAP: pa.map_(pa.string(), pa.string()),
+}
 
 
 def write_warehouse(manifest: pd.DataFrame, out_dir: Path, duckdb_path: Path | None = None) -> None:
@@ -60,7 +67,19 @@ def write_warehouse(manifest: pd.DataFrame, out_dir: Path, duckdb_path: Path | N
 
 
 def table_schema(name: str) -> pa.Schema:
-    return pa.Schema.from_pandas(typed_frame(name, []), preserve_index=False)
+    """The table's Arrow schema, with pandas' metadata so read_parquet gives back the nullable dtypes."""
+    schema = pa.Schema.from_pandas(typed_frame(name, []), preserve_index=False)
+    for index, (column, kind) in enumerate(TABLE_COLUMNS[name].items()):
+        schema = schema.set(index, pa.field(column, _ARROW_TYPES[kind]))
+    return schema
+
+
+def _csv_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """An Extra column as JSON objects in CSV (Parquet keeps it a map)."""
+    for column, kind in TABLE_COLUMNS[name].items():
+        if kind == MAP:
+            frame = frame.assign(**{column: [json.dumps(v or {}, ensure_ascii=False) for v in frame[column]]})
+    return frame
 
 
 def write_tables(report_files: list[Path], tables_dir: Path) -> None:
@@ -81,7 +100,7 @@ def write_tables(report_files: list[Path], tables_dir: Path) -> None:
             frame = typed_frame(name, held[name])
             held[name].clear()
             parquet[name].write_table(pa.Table.from_pandas(frame, schema=schemas[name], preserve_index=False))
-            frame.to_csv(csv[name], index=False, header=False)
+            _csv_frame(name, frame).to_csv(csv[name], index=False, header=False)
 
         for path in report_files:
             report = Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
@@ -170,7 +189,8 @@ def _build_duckdb(tables_dir: Path, target: Path) -> None:
                 definitions = [
                     f'"{c}" {_DUCKDB_TYPES[t]}{" NOT NULL" if c in keys else ""}' for c, t in columns.items()
                 ]
-                db.execute(f"CREATE TABLE {name} ({', '.join(definitions)}, PRIMARY KEY ({', '.join(keys)}))")
+                key = ", ".join(f'"{k}"' for k in keys)  # quoted: table and row are SQL keywords
+                db.execute(f"CREATE TABLE {name} ({', '.join(definitions)}, PRIMARY KEY ({key}))")
                 select = [
                     f'COALESCE("{c}", {_KEY_FILL[c]})' if c in keys and c in _KEY_FILL else f'"{c}"' for c in columns
                 ]

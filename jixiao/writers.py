@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -48,13 +47,9 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
         write(temp)
 
 
-def report_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
-
-
 def write_report(report: Report, target: Path) -> None:
-    text = report_json(report)
-    atomic_write(target, lambda temp: temp.write_text(text, encoding="utf-8"))
+    data = report.to_json()
+    atomic_write(target, lambda temp: temp.write_bytes(data))
 
 
 def write_frame(frame: pd.DataFrame, base: Path) -> None:

@@ -21,6 +21,7 @@ def normalize(document: Document, source: Source) -> Report:
         report.warnings.append(
             ReportWarning("unknown_layout", f"{len(document.tables)}个表格都不属于已支持的版式，未读入。")
         )
-        return report
-    layout.normalize(document, report)
+    else:
+        layout.normalize(document, report)
+    report.report.content_id = report.content_digest()
     return report

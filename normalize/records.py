@@ -1,125 +1,147 @@
-"""The canonical model: one report as records, as contract JSON, as dataframes.
+"""The canonical model, defined once: the contract JSON, its JSON Schema and the warehouse tables all come from here.
 
-Field names follow ../shared/CONTRACT.md and never change; `to_dict` is the
-per-report JSON, `to_frames` the warehouse tables.
+Field names follow docs/contract.md and never change; new fields are added.
+The records are msgspec Structs: `Report.to_dict()` is the per-report JSON,
+`Report.from_dict()` reads one back (tolerating fields a later version
+added), `report_json_schema()` is what `schemas/report.schema.json` holds
+(a test keeps the file equal to it), and `TABLE_COLUMNS` / `Report.to_rows()`
+are the flat tables, derived from the same fields.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+import hashlib
+import json
+import re
+import types
+import typing
+from typing import Annotated, Any, Literal
 
-import pandas as pd
+import msgspec
+from msgspec import Meta, field
 
 SCHEMA_VERSION = "1"
 
+Seq = Annotated[int, Meta(ge=1)]
+OptionalText = str | None
+Amount = float | None
+# printed label → printed text, for what a record holds that the contract has no field for
+Extra = dict[str, str]
 
-@dataclass
-class Source:
+
+class _Record(msgspec.Struct):
+    """Unknown fields are ignored on reading: the contract only ever adds fields."""
+
+
+class Source(_Record):
     path: str
-    format: str
-    sha256: str
-    pages: int | None = None
+    format: Literal["txt", "docx", "doc", "pdf"]
+    sha256: Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
+    pages: Annotated[int, Meta(ge=0)] | None = None
 
 
-@dataclass
-class ReportInfo:
-    report_id: str
-    department_code: str | None = None
-    department_name: str | None = None
-    fiscal_year: int | None = None
-    layout: str | None = None
-    amount_unit: str | None = None
-    budget_total: float | None = None
-    budget_fiscal: float | None = None
-    budget_other: float | None = None
+class ReportInfo(_Record):
+    report_id: Annotated[str, Meta(pattern="^[0-9a-f]{16}$")]
+    # the same report in any format (when the readers agree): see Report.content_digest
+    content_id: Annotated[str, Meta(pattern="^[0-9a-f]{16}$")] | None = None
+    department_code: OptionalText = None
+    department_name: OptionalText = None
+    fiscal_year: Annotated[int, Meta(ge=1949)] | None = None
+    layout: OptionalText = None
+    amount_unit: OptionalText = None
+    budget_total: Amount = None
+    budget_fiscal: Amount = None
+    budget_other: Amount = None
 
 
-@dataclass
-class DepartmentGoal:
+class DepartmentGoal(_Record):
     section: str
-    seq: int
+    seq: Seq
     text: str
 
 
-@dataclass
-class Goal:
-    seq: int
+class Goal(_Record):
+    seq: Seq
     text: str
 
 
-@dataclass
-class Measure:
-    seq: int
-    title: str | None
-    text: str | None
+class Measure(_Record):
+    seq: Seq
+    title: OptionalText
+    text: OptionalText
 
 
-@dataclass
-class Task:
-    seq: int
-    name: str | None
-    content: str | None
-    budget_total: float | None = None
-    budget_fiscal: float | None = None
-    budget_other: float | None = None
+class Task(_Record):
+    seq: Seq
+    name: OptionalText
+    content: OptionalText
+    budget_total: Amount = None
+    budget_fiscal: Amount = None
+    budget_other: Amount = None
+    extra: Extra = field(default_factory=dict)
 
 
-@dataclass
-class SpendingPoint:
+class SpendingPoint(_Record):
     period: str
-    month: int | None
+    month: Annotated[int, Meta(ge=1, le=12)] | None
     cumulative_pct: float | None
 
 
-@dataclass
-class CellSource:
-    page: int | None
-    table: int | None
-    row: int | None
+class CellSource(_Record):
+    page: Annotated[int, Meta(ge=1)] | None
+    table: Annotated[int, Meta(ge=1)] | None
+    row: Annotated[int, Meta(ge=1)] | None
 
 
-@dataclass
-class Indicator:
-    seq: int
-    level1: str | None
-    level2: str | None
-    level3: str | None
-    description: str | None
-    value_raw: str | None
-    operator: str | None
+class Indicator(_Record):
+    seq: Seq
+    level1: OptionalText
+    level2: OptionalText
+    level3: OptionalText
+    description: OptionalText
+    value_raw: OptionalText
+    operator: Literal[">=", "<=", ">", "<", "="] | None
     value: float | None
-    unit: str | None
-    basis: str | None
+    unit: OptionalText
+    basis: OptionalText
     source: CellSource
+    extra: Extra = field(default_factory=dict)
 
 
-@dataclass
-class Project:
-    seq: int
-    code: str | None = None
-    name: str | None = None
-    department: str | None = None
-    implementing_unit: str | None = None
-    amount_unit: str | None = None
-    budget_total: float | None = None
-    budget_fiscal: float | None = None
-    budget_other: float | None = None
-    purpose: str | None = None
+class Project(_Record):
+    seq: Seq
+    code: OptionalText = None
+    name: OptionalText = None
+    department: OptionalText = None
+    implementing_unit: OptionalText = None
+    amount_unit: OptionalText = None
+    budget_total: Amount = None
+    budget_fiscal: Amount = None
+    budget_other: Amount = None
+    purpose: OptionalText = None
     spending_plan: list[SpendingPoint] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    extra: Extra = field(default_factory=dict)
 
 
-@dataclass
-class ReportWarning:
-    code: str
+class ReportWarning(_Record):
+    code: Annotated[str, Meta(pattern="^[a-z0-9_]+$")]
     message: str
-    where: str | None = None
+    where: OptionalText = None
 
 
-@dataclass
-class Report:
+class UnrecognisedTable(_Record):
+    """A table no layout could read, kept whole: one string per grid position, a merged cell repeated."""
+
+    table: Seq
+    page: Annotated[int, Meta(ge=1)] | None
+    title: OptionalText
+    rows: list[list[str]]
+
+
+class Report(_Record, kw_only=True):
+    schema_version: Literal["1"] = SCHEMA_VERSION
     source: Source
     report: ReportInfo
     department_goals: list[DepartmentGoal] = field(default_factory=list)
@@ -128,131 +150,218 @@ class Report:
     tasks: list[Task] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     warnings: list[ReportWarning] = field(default_factory=list)
+    unrecognised_tables: list[UnrecognisedTable] = field(default_factory=list)
 
     @property
     def report_id(self) -> str:
         return self.report.report_id
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema_version": SCHEMA_VERSION, **asdict(self)}
+        """The contract JSON as Python objects."""
+        return msgspec.to_builtins(self)
+
+    def to_json(self) -> bytes:
+        """The contract JSON as written to OUT/json: UTF-8, indented, keys in contract order."""
+        return msgspec.json.format(msgspec.json.encode(self), indent=2) + b"\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
-        def indicator(d: dict) -> Indicator:
-            return Indicator(**{**d, "source": CellSource(**d["source"])})
+        """A report from its contract JSON; fields this version does not know are ignored."""
+        return msgspec.convert(data, cls)
 
-        return cls(
-            source=Source(**data["source"]),
-            report=ReportInfo(**data["report"]),
-            department_goals=[DepartmentGoal(**d) for d in data["department_goals"]],
-            measures=[Measure(**d) for d in data["measures"]],
-            department_indicators=[indicator(d) for d in data["department_indicators"]],
-            tasks=[Task(**d) for d in data["tasks"]],
-            projects=[
-                Project(
-                    **{
-                        **p,
-                        "spending_plan": [SpendingPoint(**s) for s in p["spending_plan"]],
-                        "goals": [Goal(**g) for g in p["goals"]],
-                        "indicators": [indicator(i) for i in p["indicators"]],
-                    }
-                )
-                for p in data["projects"]
-            ],
-            warnings=[ReportWarning(**w) for w in data["warnings"]],
-        )
+    @classmethod
+    def from_json(cls, data: bytes | str) -> Report:
+        return msgspec.json.decode(data, type=cls)
 
-    def to_frames(self) -> dict[str, pd.DataFrame]:
-        """The warehouse tables for this report, typed as TABLE_COLUMNS says."""
+    def content_digest(self) -> str:
+        """16 hex digits of the canonical JSON without what depends on the file (docs/contract.md, content_id)."""
+        data = self.to_dict()
+        del data["source"]
+        data["report"] = {k: v for k, v in data["report"].items() if k not in ("report_id", "content_id")}
+        for indicator in _indicators(data):
+            del indicator["source"]
+        for table in data["unrecognised_tables"]:
+            del table["page"]
+        canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+    def to_frames(self):
+        """The warehouse tables for this report as pandas DataFrames, typed as TABLE_COLUMNS says."""
         return {name: typed_frame(name, table_rows) for name, table_rows in self.to_rows().items()}
 
     def to_rows(self) -> dict[str, list[dict[str, Any]]]:
-        """The warehouse tables' rows for this report, as plain dicts (cheap to gather over many reports).
-
-        Records are flat apart from an indicator's source, so `vars` (no deep copy, unlike asdict) is enough.
-        """
+        """The warehouse tables' rows for this report, as plain dicts (cheap to gather over many reports)."""
         rid = self.report_id
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_COLUMNS}
-        rows["reports"].append(
-            {
-                "report_id": rid,
-                **{k: v for k, v in vars(self.report).items() if k != "report_id"},
-                "source_path": self.source.path,
-                "source_format": self.source.format,
-                "source_sha256": self.source.sha256,
-                "source_pages": self.source.pages,
-            }
-        )
+        source = {f"source_{key}": value for key, value in _scalars(self.source).items()}
+        rows["reports"].append({**_scalars(self.report), **source})
         for goal in self.department_goals:
-            rows["goals"].append({"report_id": rid, "scope": "department", "project_seq": None, **vars(goal)})
+            rows["goals"].append({"report_id": rid, "scope": "department", "project_seq": None, **_scalars(goal)})
         for measure in self.measures:
-            rows["measures"].append({"report_id": rid, **vars(measure)})
+            rows["measures"].append({"report_id": rid, **_scalars(measure)})
         for task in self.tasks:
-            rows["tasks"].append({"report_id": rid, **vars(task)})
+            rows["tasks"].append({"report_id": rid, **_scalars(task)})
         for indicator in self.department_indicators:
             rows["indicators"].append(_indicator_row(rid, "department", None, indicator))
         for project in self.projects:
-            scalars = {f.name: getattr(project, f.name) for f in fields(project)}
-            for nested in ("spending_plan", "goals", "indicators"):
-                scalars.pop(nested)
+            scalars = _scalars(project)
             rows["projects"].append({"report_id": rid, "project_seq": scalars.pop("seq"), **scalars})
             for seq, point in enumerate(project.spending_plan, 1):
-                rows["spending_plan"].append({"report_id": rid, "project_seq": project.seq, "seq": seq, **vars(point)})
+                rows["spending_plan"].append(
+                    {"report_id": rid, "project_seq": project.seq, "seq": seq, **_scalars(point)}
+                )
             for goal in project.goals:
                 rows["goals"].append(
-                    {"report_id": rid, "scope": "project", "project_seq": project.seq, "section": None, **vars(goal)}
+                    {
+                        "report_id": rid,
+                        "scope": "project",
+                        "project_seq": project.seq,
+                        "section": None,
+                        **_scalars(goal),
+                    }
                 )
             for indicator in project.indicators:
                 rows["indicators"].append(_indicator_row(rid, "project", project.seq, indicator))
         for seq, warning in enumerate(self.warnings, 1):
-            rows["warnings"].append({"report_id": rid, "seq": seq, **vars(warning)})
+            project_seq, indicator_seq = warning_keys(warning.where)
+            rows["warnings"].append(
+                {"report_id": rid, "seq": seq, **_scalars(warning), "project_seq": project_seq,
+                 "indicator_seq": indicator_seq}
+            )  # fmt: skip
+        for table in self.unrecognised_tables:
+            for row_number, cells in enumerate(table.rows, 1):
+                for col_number, text in enumerate(cells, 1):
+                    rows["unrecognised_cells"].append(
+                        {"report_id": rid, "table": table.table, "page": table.page, "title": table.title,
+                         "row": row_number, "col": col_number, "text": text}
+                    )  # fmt: skip
         return rows
 
 
+def _indicators(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return data["department_indicators"] + [i for p in data["projects"] for i in p["indicators"]]
+
+
+def _scalars(record: msgspec.Struct) -> dict[str, Any]:
+    """A record's fields that are not lists of records (no copies made)."""
+    return {
+        name: getattr(record, name)
+        for name in record.__struct_fields__
+        if not isinstance(getattr(record, name), list | msgspec.Struct)
+    }
+
+
 def _indicator_row(rid: str, scope: str, project_seq: int | None, indicator: Indicator) -> dict[str, Any]:
-    row = dict(vars(indicator))
-    source = vars(row.pop("source"))
+    scalars = _scalars(indicator)
+    extra = scalars.pop("extra")
+    source = indicator.source
     return {
         "report_id": rid,
         "scope": scope,
         "project_seq": project_seq,
-        **row,
-        "page": source["page"],
-        "table": source["table"],
-        "row": source["row"],
+        **scalars,
+        "page": source.page,
+        "table": source.table,
+        "row": source.row,
+        "extra": extra,
     }
 
 
-_S, _I, _F = "string", "Int64", "Float64"
+_WHERE = re.compile(r"^(?:projects\[(?P<project>\d+)\])?\.?(?:(?:department_)?indicators\[(?P<indicator>\d+)\])?")
+
+
+def warning_keys(where: str | None) -> tuple[int | None, int | None]:
+    """(project_seq, indicator seq) a warning's `where` points at; `where` indexes lists from 0, seqs count from 1."""
+    match = _WHERE.match(where or "")
+    project, indicator = match.group("project"), match.group("indicator")
+    return (int(project) + 1 if project else None, int(indicator) + 1 if indicator else None)
+
+
+# --- the flat tables, derived from the records ------------------------------
+
+STRING, INT, FLOAT, MAP = "string", "Int64", "Float64", "map"  # pandas dtypes; MAP is Extra
+
+
+def _column_type(annotation: Any) -> str:
+    kinds = {a for a in _leaves(annotation) if a is not type(None)}
+    if kinds <= {str} or all(isinstance(a, str) for a in kinds):  # str, or a Literal of strings
+        return STRING
+    if kinds == {int}:
+        return INT
+    if kinds == {float}:
+        return FLOAT
+    if kinds == {dict}:
+        return MAP
+    raise TypeError(f"no table column type for {annotation!r}")
+
+
+def _leaves(annotation: Any):
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        yield from _leaves(typing.get_args(annotation)[0])
+    elif origin is Literal:
+        yield from typing.get_args(annotation)
+    elif origin is dict:
+        yield dict
+    elif origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            yield from _leaves(arg)
+    else:
+        yield annotation
+
+
+def _record_columns(record: type[msgspec.Struct], prefix: str = "", skip: tuple[str, ...] = ()) -> dict[str, str]:
+    hints = typing.get_type_hints(record, include_extras=True)
+    columns = {}
+    for name in record.__struct_fields__:
+        origin = typing.get_origin(hints[name])
+        if (
+            name in skip
+            or origin is list
+            or (isinstance(hints[name], type) and issubclass(hints[name], msgspec.Struct))
+        ):
+            continue
+        columns[prefix + name] = _column_type(hints[name])
+    return columns
+
+
+_RID = {"report_id": STRING}
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
-    "reports": {
-        "report_id": _S, "department_code": _S, "department_name": _S, "fiscal_year": _I, "layout": _S,
-        "amount_unit": _S, "budget_total": _F, "budget_fiscal": _F, "budget_other": _F,
-        "source_path": _S, "source_format": _S, "source_sha256": _S, "source_pages": _I,
-    },
-    "projects": {
-        "report_id": _S, "project_seq": _I, "code": _S, "name": _S, "department": _S, "implementing_unit": _S,
-        "amount_unit": _S, "budget_total": _F, "budget_fiscal": _F, "budget_other": _F, "purpose": _S,
-    },
-    "spending_plan": {
-        "report_id": _S, "project_seq": _I, "seq": _I, "period": _S, "month": _I, "cumulative_pct": _F,
-    },
-    "goals": {"report_id": _S, "scope": _S, "project_seq": _I, "section": _S, "seq": _I, "text": _S},
-    "measures": {"report_id": _S, "seq": _I, "title": _S, "text": _S},
-    "tasks": {
-        "report_id": _S, "seq": _I, "name": _S, "content": _S,
-        "budget_total": _F, "budget_fiscal": _F, "budget_other": _F,
-    },
+    "reports": {**_record_columns(ReportInfo), **_record_columns(Source, prefix="source_")},
+    "projects": {**_RID, "project_seq": INT, **_record_columns(Project, skip=("seq",))},
+    "spending_plan": {**_RID, "project_seq": INT, "seq": INT, **_record_columns(SpendingPoint)},
+    "goals": {**_RID, "scope": STRING, "project_seq": INT, **_record_columns(DepartmentGoal)},
+    "measures": {**_RID, **_record_columns(Measure)},
+    "tasks": {**_RID, **_record_columns(Task)},
     "indicators": {
-        "report_id": _S, "scope": _S, "project_seq": _I, "seq": _I, "level1": _S, "level2": _S, "level3": _S,
-        "description": _S, "value_raw": _S, "operator": _S, "value": _F, "unit": _S, "basis": _S,
-        "page": _I, "table": _I, "row": _I,
+        **_RID, "scope": STRING, "project_seq": INT, **_record_columns(Indicator, skip=("extra",)),
+        **_record_columns(CellSource), "extra": MAP,
     },
-    "warnings": {"report_id": _S, "seq": _I, "code": _S, "message": _S, "where": _S},
+    "warnings": {**_RID, "seq": INT, **_record_columns(ReportWarning), "project_seq": INT, "indicator_seq": INT},
+    "unrecognised_cells": {
+        **_RID, **_record_columns(UnrecognisedTable), "row": INT, "col": INT, "text": STRING
+    },
 }  # fmt: skip
 
 
-def typed_frame(name: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+def typed_frame(name: str, rows: list[dict[str, Any]]):
+    """A pandas DataFrame of one table's rows with the table's column types (an Extra column stays dicts)."""
+    import pandas as pd  # only the tables need pandas: the readers do not
+
     columns = TABLE_COLUMNS[name]
     frame = pd.DataFrame(rows, columns=list(columns))
-    return frame.astype(columns)
+    return frame.astype({column: kind for column, kind in columns.items() if kind != MAP})
+
+
+def report_json_schema() -> dict[str, Any]:
+    """The JSON Schema of one report's JSON, from the records (schemas/report.schema.json holds it)."""
+    schema = msgspec.json.schema(Report)
+    for definition in schema["$defs"].values():
+        definition["required"] = list(definition["properties"])  # every field is always written
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://jixiao.local/schemas/report.schema.json",
+        "title": "jixiao report (output contract v1)",
+        "description": "One JSON document per input file; see docs/contract.md. Fields may be added, never renamed.",
+        **schema,
+    }

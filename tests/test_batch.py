@@ -23,7 +23,6 @@ from jixiao import extract_file
 from jixiao.batch import BatchOptions, make_job, run
 from jixiao.engines import Sandbox, _kill_tree
 from jixiao.pipeline import sha256_of
-from jixiao.writers import report_json
 from tests.conftest import ROOT, SAMPLES
 from tools.bench_batch import add_broken, make_batch
 
@@ -56,7 +55,7 @@ def mixed(tmp_path_factory):
 def single_file_json(path: Path, relative: str) -> str | None:
     """What converting this one file alone writes; None when it is not a readable report."""
     try:
-        return report_json(extract_file(path, relative, sha256_of(path)))
+        return extract_file(path, relative, sha256_of(path)).to_json().decode("utf-8")
     except (ReadError, NotAReport):
         return None
 

@@ -59,6 +59,7 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from contract import complete  # noqa: E402
 from sample_specs import PERIOD_MONTH, REPORTS, VALUES, Indicator, Project, Report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -336,27 +337,29 @@ def expected_json(
                 "indicators": indicators,
             }
         )
-    return {
-        "schema_version": "1",
-        "source": {"path": rel_path, "format": fmt, "sha256": sha, "pages": pages},
-        "report": {
-            "report_id": sha[:16],
-            "department_code": report.dept_code,
-            "department_name": report.dept_name,
-            "fiscal_year": report.year,
-            "layout": FAMILY,
-            "amount_unit": None,
-            "budget_total": None,
-            "budget_fiscal": None,
-            "budget_other": None,
-        },
-        "department_goals": goals,
-        "measures": [{"seq": i + 1, "title": norm(t), "text": norm(x)} for i, (t, x) in enumerate(report.measures)],
-        "department_indicators": [],
-        "tasks": [],
-        "projects": projects,
-        "warnings": warnings_for(report),
-    }
+    return complete(
+        {
+            "schema_version": "1",
+            "source": {"path": rel_path, "format": fmt, "sha256": sha, "pages": pages},
+            "report": {
+                "report_id": sha[:16],
+                "department_code": report.dept_code,
+                "department_name": report.dept_name,
+                "fiscal_year": report.year,
+                "layout": FAMILY,
+                "amount_unit": None,
+                "budget_total": None,
+                "budget_fiscal": None,
+                "budget_other": None,
+            },
+            "department_goals": goals,
+            "measures": [{"seq": i + 1, "title": norm(t), "text": norm(x)} for i, (t, x) in enumerate(report.measures)],
+            "department_indicators": [],
+            "tasks": [],
+            "projects": projects,
+            "warnings": warnings_for(report),
+        }
+    )
 
 
 def dump_json(doc: dict) -> bytes:
