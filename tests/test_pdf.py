@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from jixiao.extract import read_document
 from jixiao.extract.model import Heading, Paragraph, ReadError, Table
-from jixiao.extract.pdf_text import is_cjk
+from jixiao.extract.page_text import is_cjk
 
 from tests.conftest import SEED
 

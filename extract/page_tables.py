@@ -1,7 +1,6 @@
-"""Ruled PDF tables → grid cells with spans, stitched across page breaks.
+"""Table cell rectangles → grid cells with spans, stitched across page breaks.
 
-pdfplumber finds the cell rectangles of a ruled table (see
-`find_page_tables` for tables with missing borders); the grid is the union
+The table finder (`page_grid`) gives the cell rectangles of a ruled table; the grid is the union
 of their edges, so a rectangle covering several grid rows or columns is a
 merged cell with that span.  Text is assigned to the cell under each
 glyph's centre and reflowed with the cell's inner width.
@@ -26,11 +25,11 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from jixiao.extract.model import Cell, Table
-from jixiao.extract.pdf_text import ITEM_MARKER, TextLine, ended_early, group_lines, join_wrapped
+from jixiao.extract.page import Glyph
+from jixiao.extract.page_grid import Box, cluster
+from jixiao.extract.page_text import ITEM_MARKER, TextLine, ended_early, group_lines, join_wrapped
 
-_EDGE_TOLERANCE = 2.0  # points: edges closer than this are the same grid line
 _ALIGN_TOLERANCE = 5.0  # points: outer edges of two fragments of one table
-_MIN_RULE = 30.0  # points: a shorter horizontal line is an underline or a tick, not a table rule
 
 
 @dataclass(slots=True)
@@ -71,110 +70,6 @@ class Fragment:
         return sorted((c for c in self.cells if c.row <= index < c.row + c.rowspan), key=lambda c: c.x0)
 
 
-def find_page_tables(page, chars: list[dict]) -> list:
-    """pdfplumber tables of a page: grids of ruling lines, else rows between horizontal rules.
-
-    A grid whose horizontal rules run past its outer vertical lines lacks
-    its outer border and is found again with the frame closed at the rules'
-    ends.  Horizontal rules stacked outside any grid (tables drawn without
-    vertical lines) become rows, and columns are the gaps free of text in
-    every row.  Tables drawn with no lines at all are left as text.
-    """
-    rules = [e for e in page.edges if e["orientation"] == "h" and e["x1"] - e["x0"] >= _MIN_RULE]
-    tables = []
-    for table in page.find_tables():
-        x0, top, x1, bottom = table.bbox
-        ends = [(e["x0"], e["x1"]) for e in rules if _holds(table.bbox, e)]
-        left, right = min((e[0] for e in ends), default=x0), max((e[1] for e in ends), default=x1)
-        if left < x0 - _EDGE_TOLERANCE or right > x1 + _EDGE_TOLERANCE:
-            frame = [
-                {
-                    "object_type": "line",
-                    "x0": x,
-                    "x1": x,
-                    "top": top,
-                    "bottom": bottom,
-                    "width": 0,
-                    "height": bottom - top,
-                }
-                for x in (left, right)
-            ]
-            table = _largest(page.find_tables({"explicit_vertical_lines": frame})) or table
-        tables.append(table)
-    loose_rules = [e for e in rules if not any(_holds(t.bbox, e) for t in tables)]
-    for stack in _rule_stacks(loose_rules):
-        settings = _columns_between_rules(stack, chars)
-        if settings:
-            tables.extend(page.find_tables(settings))
-    return tables
-
-
-def _largest(tables: list):
-    return max(tables, key=lambda t: (t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]), default=None)
-
-
-def _holds(bbox: tuple, edge: dict) -> bool:
-    x0, top, x1, bottom = bbox
-    return top - 1 <= edge["top"] <= bottom + 1 and edge["x1"] > x0 and edge["x0"] < x1
-
-
-def _rule_stacks(rules: list[dict]) -> list[list[dict]]:
-    """Horizontal rules grouped into stacks of at least three that share their horizontal extent."""
-    stacks: list[list[dict]] = []
-    for rule in sorted(rules, key=lambda e: e["top"]):
-        for stack in stacks:
-            first = stack[0]
-            overlap = min(first["x1"], rule["x1"]) - max(first["x0"], rule["x0"])
-            if overlap >= 0.8 * max(first["x1"] - first["x0"], rule["x1"] - rule["x0"]):
-                stack.append(rule)
-                break
-        else:
-            stacks.append([rule])
-    return [stack for stack in stacks if len(_cluster([e["top"] for e in stack])) >= 3]
-
-
-def _columns_between_rules(stack: list[dict], chars: list[dict]) -> dict | None:
-    """pdfplumber settings for a table of rows between `stack`'s rules, columns at the gaps
-    every row leaves free; None when no such gap exists (a boxed paragraph, not a table)."""
-    ys = _cluster([e["top"] for e in stack])
-    x0, x1 = min(e["x0"] for e in stack), max(e["x1"] for e in stack)
-    rows: list[list[tuple[float, float]]] = [[] for _ in ys[1:]]
-    sizes = []
-    for char in chars:
-        mid_x, mid_y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
-        if char["text"].isspace() or not (x0 <= mid_x <= x1 and ys[0] <= mid_y <= ys[-1]):
-            continue
-        rows[bisect_right(ys, mid_y) - 1].append((char["x0"], char["x1"]))
-        sizes.append(char["size"])
-    filled = [row for row in rows if row]
-    if len(filled) < 2:
-        return None
-    size = sorted(sizes)[len(sizes) // 2]
-    occupied = sorted(span for row in filled for span in row)
-    separators = []
-    reach = x0
-    for start, end in occupied:
-        if start - reach >= 0.8 * size and reach > x0:
-            separators.append((reach + start) / 2)
-        reach = max(reach, end)
-    if not separators:
-        return None
-    return {
-        "vertical_strategy": "explicit",
-        "horizontal_strategy": "explicit",
-        "explicit_vertical_lines": [x0, *separators, x1],
-        "explicit_horizontal_lines": ys,
-    }
-
-
-def _cluster(values: list[float]) -> list[float]:
-    edges: list[float] = []
-    for value in sorted(values):
-        if not edges or value - edges[-1] > _EDGE_TOLERANCE:
-            edges.append(value)
-    return edges
-
-
 def _index(edges: list[float], value: float) -> int:
     """Index of the grid line nearest `value`."""
     position = bisect_right(edges, value)
@@ -185,12 +80,10 @@ def _index(edges: list[float], value: float) -> int:
     return position
 
 
-def build_fragment(
-    bboxes: list[tuple[float, float, float, float]], chars: list[dict], page: int
-) -> tuple[Fragment, list[dict]]:
+def build_fragment(bboxes: list[Box], chars: list[Glyph], page: int) -> tuple[Fragment, list[Glyph]]:
     """Cell rectangles and the page's glyphs inside the table → fragment, plus glyphs in no cell."""
-    xs = _cluster([b[0] for b in bboxes] + [b[2] for b in bboxes])
-    ys = _cluster([b[1] for b in bboxes] + [b[3] for b in bboxes])
+    xs = cluster([b[0] for b in bboxes] + [b[2] for b in bboxes])
+    ys = cluster([b[1] for b in bboxes] + [b[3] for b in bboxes])
     owner: dict[tuple[int, int], int] = {}
     spans = []
     for number, (x0, top, x1, bottom) in enumerate(bboxes):
@@ -200,11 +93,11 @@ def build_fragment(
         for r in range(row, row_end):
             for c in range(col, col_end):
                 owner.setdefault((r, c), number)
-    glyphs: dict[int, list[dict]] = {}
+    glyphs: dict[int, list[Glyph]] = {}
     stray = []
     for char in chars:
-        r = bisect_right(ys, (char["top"] + char["bottom"]) / 2) - 1
-        c = bisect_right(xs, (char["x0"] + char["x1"]) / 2) - 1
+        r = bisect_right(ys, (char.top + char.bottom) / 2) - 1
+        c = bisect_right(xs, (char.x0 + char.x1) / 2) - 1
         number = owner.get((r, c))
         if number is None:
             stray.append(char)
@@ -335,7 +228,7 @@ class TableStitcher:
 
     def finish(self, index: int) -> Table:
         """The table built so far as a model table numbered `index`; the stitcher starts afresh."""
-        xs = _cluster([x for c in self.cells for x in (c.x0, c.x1)])
+        xs = cluster([x for c in self.cells for x in (c.x0, c.x1)])
         table = Table(index=index, n_rows=self.n_rows, n_cols=len(xs) - 1)
         for cell in self.cells:
             col = _index(xs, cell.x0)

@@ -1,6 +1,6 @@
-"""PDF characters → text lines, and text lines → text with real breaks only.
+"""Glyphs → text lines, and text lines → text with real breaks only.
 
-A PDF holds positioned glyphs, not text: words, lines, wraps and paragraphs
+A page source gives positioned glyphs, not text (`page.Glyph`): words, lines, wraps and paragraphs
 are all inferred here from geometry.  The rules:
 - a line is the glyphs sharing a vertical band, left to right;
 - a space is a space glyph, or a gap too wide to be letter spacing;
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from jixiao.extract.page import Glyph
 
 # A literal space is kept; a gap wider than this (in font sizes) is read as one.
 _GAP_SPACE_LATIN = 0.25
@@ -64,80 +66,81 @@ class TextLine:
     first_piece_width: float = 0.0
 
 
-def _is_bold(fontname: str) -> bool:
-    lower = fontname.lower()
+def is_bold_font(name: str) -> bool:
+    """What page sources call bold: a font named so (PDFs rarely say it any other way)."""
+    lower = name.lower()
     return "bold" in lower or "black" in lower or "heavy" in lower
 
 
-def group_lines(chars: list[dict], page: int) -> list[TextLine]:
-    """Characters (pdfplumber dicts) → lines, top to bottom."""
+def group_lines(chars: list[Glyph], page: int) -> list[TextLine]:
+    """Glyphs → lines, top to bottom."""
     if not chars:
         return []
-    ordered = sorted(chars, key=lambda c: (c["top"], c["x0"]))
-    bands: list[list[dict]] = []
+    ordered = sorted(chars, key=lambda c: (c.top, c.x0))
+    bands: list[list[Glyph]] = []
     band_bottom = band_mid = None
     for char in ordered:
-        mid = (char["top"] + char["bottom"]) / 2
+        mid = (char.top + char.bottom) / 2
         # a glyph belongs to the band its middle falls into
-        if bands and mid < band_bottom and abs(mid - band_mid) < (char["bottom"] - char["top"]) * 0.6:
+        if bands and mid < band_bottom and abs(mid - band_mid) < (char.bottom - char.top) * 0.6:
             bands[-1].append(char)
-            band_bottom = max(band_bottom, char["bottom"])
+            band_bottom = max(band_bottom, char.bottom)
         else:
             bands.append([char])
-            band_bottom, band_mid = char["bottom"], mid
+            band_bottom, band_mid = char.bottom, mid
     return [line for band in bands if (line := _make_line(band, page)) is not None]
 
 
-def _make_line(band: list[dict], page: int) -> TextLine | None:
-    glyphs: list[dict] = []
-    for char in sorted(band, key=lambda c: c["x0"]):
+def _make_line(band: list[Glyph], page: int) -> TextLine | None:
+    glyphs: list[Glyph] = []
+    for char in sorted(band, key=lambda c: c.x0):
         previous = glyphs[-1] if glyphs else None
         if (
             previous is not None
-            and char["text"] == previous["text"]
-            and abs(char["x0"] - previous["x0"]) < _DUPLICATE_TOLERANCE
-            and abs(char["top"] - previous["top"]) < _DUPLICATE_TOLERANCE
+            and char.text == previous.text
+            and abs(char.x0 - previous.x0) < _DUPLICATE_TOLERANCE
+            and abs(char.top - previous.top) < _DUPLICATE_TOLERANCE
         ):
             continue
         glyphs.append(char)
-    visible = [c for c in glyphs if not c["text"].isspace()]
+    visible = [c for c in glyphs if not c.text.isspace()]
     if not visible:
         return None
     parts: list[str] = []
     for previous, char in zip([None, *glyphs], glyphs, strict=False):
-        if previous is not None and not char["text"].isspace() and not previous["text"].isspace():
-            cjk_side = is_cjk(char["text"][:1] or " ") or is_cjk(previous["text"][-1:] or " ")
+        if previous is not None and not char.text.isspace() and not previous.text.isspace():
+            cjk_side = is_cjk(char.text[:1] or " ") or is_cjk(previous.text[-1:] or " ")
             ratio = _GAP_SPACE_CJK if cjk_side else _GAP_SPACE_LATIN
-            if char["x0"] - previous["x1"] > ratio * max(char["size"], 1.0):
+            if char.x0 - previous.x1 > ratio * max(char.size, 1.0):
                 parts.append(" ")
-        parts.append(char["text"])
-    sizes = sorted(c["size"] for c in visible)
+        parts.append(char.text)
+    sizes = sorted(c.size for c in visible)
     return TextLine(
         text="".join(parts).strip(),
-        x0=visible[0]["x0"],
-        x1=max(c["x1"] for c in visible),
-        top=min(c["top"] for c in visible),
-        bottom=max(c["bottom"] for c in visible),
+        x0=visible[0].x0,
+        x1=max(c.x1 for c in visible),
+        top=min(c.top for c in visible),
+        bottom=max(c.bottom for c in visible),
         size=sizes[len(sizes) // 2],
-        bold=sum(_is_bold(c["fontname"]) for c in visible) * 2 > len(visible),
+        bold=sum(c.bold for c in visible) * 2 > len(visible),
         page=page,
         first_piece_width=_first_piece_width(visible),
     )
 
 
-def _first_piece_width(visible: list[dict]) -> float:
+def _first_piece_width(visible: list[Glyph]) -> float:
     """Width of the line's first piece that a line break may not split."""
     end = 0
-    if visible[0]["text"] in _NO_LINE_END and len(visible) > 1:
+    if visible[0].text in _NO_LINE_END and len(visible) > 1:
         end = 1
     while end + 1 < len(visible):
-        current, following = visible[end]["text"], visible[end + 1]["text"]
-        latin_word = current.isascii() and following.isascii() and visible[end + 1]["x0"] - visible[end]["x1"] < 1.0
+        current, following = visible[end].text, visible[end + 1].text
+        latin_word = current.isascii() and following.isascii() and visible[end + 1].x0 - visible[end].x1 < 1.0
         if following in _NO_LINE_START or latin_word:
             end += 1
         else:
             break
-    return visible[end]["x1"] - visible[0]["x0"]
+    return visible[end].x1 - visible[0].x0
 
 
 def ended_early(line: TextLine, following: TextLine, right_limit: float, left_limit: float | None = None) -> bool:
