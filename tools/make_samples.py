@@ -2,7 +2,10 @@
 
 The reports are described by hand, per family (``samples/<family>/``):
 
-- ``hebei``: ``tools/sample_specs.py``, rendered by ``tools/sample_hebei.py``.
+- ``hebei``: ``tools/sample_specs.py``, rendered by ``tools/sample_hebei.py``;
+- ``national``, ``dept_overall``, ``mixed``, ``unknown``:
+  ``tools/sample_specs_national.py``, ``tools/sample_specs_dept.py``,
+  ``tools/sample_specs_other.py``, rendered by ``tools/sample_tables.py``.
 
 For each report this writes:
 
@@ -49,8 +52,12 @@ from types import ModuleType
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sample_hebei  # noqa: E402
+import sample_tables  # noqa: E402
 from sample_render import dump_json, encode_txt, render_with_libreoffice  # noqa: E402
 from sample_specs import REPORTS as HEBEI_REPORTS  # noqa: E402
+from sample_specs_dept import REPORTS as DEPT_REPORTS  # noqa: E402
+from sample_specs_national import REPORTS as NATIONAL_REPORTS  # noqa: E402
+from sample_specs_other import MIXED_REPORTS, UNKNOWN_REPORTS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -67,6 +74,10 @@ class Family:
 
 FAMILIES = [
     Family("hebei", HEBEI_REPORTS, sample_hebei),
+    Family("national", NATIONAL_REPORTS, sample_tables),
+    Family("dept_overall", DEPT_REPORTS, sample_tables),
+    Family("mixed", MIXED_REPORTS, sample_tables),
+    Family("unknown", UNKNOWN_REPORTS, sample_tables),
 ]
 
 
