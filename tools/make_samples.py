@@ -33,6 +33,9 @@ Regenerate (from the repository root)::
     .venv/bin/python tools/make_samples.py --force-pdf  # also re-render every PDF
     .venv/bin/python tools/make_samples.py --check      # exit 1 if samples/ is out of date
 
+Rendering PDFs needs LibreOffice and a CJK font (the committed PDFs embed
+WenQuanYi Micro Hei, Debian ``fonts-wqy-microhei``); ``--check`` needs neither.
+
 ``--check`` regenerates the txt files and every expected JSON into a temporary
 directory and compares them with ``samples/``: txt bytes must be identical; the
 expected JSON of a .docx / .pdf is recomputed from the committed .docx / .pdf
