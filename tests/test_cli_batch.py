@@ -112,7 +112,7 @@ def test_quiet_prints_nothing_but_failures(inputs, tmp_path):
 
 def test_duckdb_holds_the_tables_with_their_keys(tmp_path):
     out = tmp_path / "out"
-    result = extract(SAMPLES, "-o", out, "--duckdb", out / "jixiao.duckdb", "--include", "*.txt")
+    result = extract(SAMPLES / "hebei", "-o", out, "--duckdb", out / "jixiao.duckdb", "--include", "*.txt")
     assert result.returncode == 0, result.stderr
     with duckdb.connect(str(out / "jixiao.duckdb"), read_only=True) as db:
         keys = dict(
