@@ -33,8 +33,12 @@ _SUFFIX_WORDS = [
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
 # A unit is a short run of letters/CJK or a percent sign; anything that makes
 # the value a date or a phrase (`12月底前`, `3年内完成`) leaves it qualitative.
-_UNIT = re.compile(r"^(?:%|‰|[A-Za-z\u4e00-\u9fff/·²³]{1,6})$")
-_DATE_LIKE = re.compile(r"^(?:年|月|日|号)?(?:底|初|末|前|后|中旬|上旬|下旬|内|份)|^月\d|^年\d")
+# Any unit a report prints: letters, CJK, `/`, `·`, powers, a bracketed
+# qualifier (`台(套)`, `万头(只)`) or a per-quantity (`/10万`); never a clause.
+_UNIT = re.compile(r"^(?:%|‰|百分比|(?:[A-Za-z\u4e00-\u9fff·²³]|/\d*)(?:[A-Za-z\u4e00-\u9fff/·²³]|\([^()\d]{1,4}\)){0,11})$")
+# Words that stand between an operator word and its number: 达到预计值2100.
+_FILLER = re.compile(r"^(?:预计值|预期值|目标值|计划值|标准值)")
+_DATE_LIKE = re.compile(r"^(?:年|月|日|号)?(?:底|初|末|前|后|中旬|上旬|下旬|内)|^[年月]份|^月\d|^年\d")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ def parse_indicator_value(raw: str) -> IndicatorValue:
     """`≥95%` → (">=", 95.0, "%"); `不超过5%` → ("<=", 5.0, "%"); `优良` → all None."""
     text = re.sub(r"\s+", "", to_halfwidth(raw))
     operator, text = _take_prefix(text)
+    if operator is not None:
+        text = _FILLER.sub("", text)
     match = _NUMBER.match(text)
     if not match:
         return QUALITATIVE
