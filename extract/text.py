@@ -24,20 +24,31 @@ _BOMS = (
 )
 
 
-def decode(data: bytes) -> str:
-    """Bytes → text: a BOM decides; otherwise strict UTF-8, otherwise the detector."""
+# A UTF-8 export with a few damaged bytes is still UTF-8 (one bad byte inside
+# a character costs up to 4 replacements): past this many bad sequences the
+# file is taken for another encoding (GB18030 read as UTF-8 is mostly
+# invalid) and handed to the detector.
+_MAX_BAD_UTF8 = 16
+_MAX_BAD_UTF8_SHARE = 0.001
+
+
+def decode(data: bytes) -> tuple[str, list[tuple[str, str]]]:
+    """Bytes → (text, notes): a BOM decides; otherwise UTF-8, otherwise the detector.
+
+    Bytes that are not valid in the chosen encoding become U+FFFD and a note
+    says how many and where the first is, so one damaged byte does not cost
+    the whole report.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise ReadError(
-                    f"starts with a {encoding} byte-order mark but is not {encoding}: {exc.reason}"
-                ) from exc
+            return _decode_marking(data[len(bom) :], encoding, len(bom))
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
+    text, notes = _decode_marking(data, "utf-8", 0)
+    if text.count("\ufffd") <= max(_MAX_BAD_UTF8, len(data) * _MAX_BAD_UTF8_SHARE):
+        return text, notes
     best = from_bytes(data).best()
     if best is None:
         raise ReadError("not text in any encoding Word writes (binary data?)")
@@ -45,17 +56,34 @@ def decode(data: bytes) -> str:
     # GBK and GB2312 guesses are read as GB18030, their superset.
     if encoding.replace("_", "").lower() in {"gbk", "gb2312", "cp936", "hz"}:
         encoding = "gb18030"
-    return data.decode(encoding, errors="strict")
+    return _decode_marking(data, encoding, 0)
+
+
+def _decode_marking(data: bytes, encoding: str, offset: int) -> tuple[str, list[tuple[str, str]]]:
+    try:
+        return data.decode(encoding), []
+    except UnicodeDecodeError as exc:
+        first = exc.start + offset
+    text = data.decode(encoding, errors="replace")
+    bad = text.count("\ufffd")
+    return text, [
+        (
+            "undecodable_bytes",
+            f"{bad} byte sequence(s) not valid {encoding} (first at byte {first}) were replaced by U+FFFD",
+        )
+    ]
 
 
 def read_text(path: Path) -> Document:
     data = path.read_bytes()
     if not data.strip(b"\x00\r\n\t \xef\xbb\xbf\xff\xfe"):
         raise ReadError("the file is empty")
-    text = decode(data)
+    text, notes = decode(data)
     if "\x00" in text:
         raise ReadError("text holds NUL characters: not a text export")
-    return parse_text(text)
+    document = parse_text(text)
+    document.notes.extend(notes)
+    return document
 
 
 def parse_text(text: str) -> Document:
