@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from jixiao.extract.model import Cell, Document, Heading, Table
+from jixiao.normalize.labels import fold
 from jixiao.normalize.records import (
     CellSource,
     DepartmentGoal,
@@ -176,9 +177,7 @@ def _fiscal_year(document: Document) -> int | None:
 
 
 def _label(cell: Cell) -> str:
-    label = compact(cell.text).rstrip("：:")
-    label = re.sub(r"[（(]%[)）]$", "", label)
-    return label[2:].lstrip("：:") if label.startswith("其中") else label
+    return fold(cell.text).text
 
 
 class _TableReader:

@@ -1,0 +1,116 @@
+"""Label cells: folding, matching against the vocabulary, and the values beside them.
+
+Shared by every layout. A label is matched exactly (after folding), then by
+the vocabulary's patterns, then fuzzily by character bigrams; a fuzzy match
+carries its confidence so the layout can warn (`fuzzy_label`) naming the label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jixiao.normalize.text import clean, compact
+from jixiao.normalize.values import to_halfwidth
+from jixiao.normalize.vocabulary import PATTERNS, SPELLINGS
+
+_UNIT_SUFFIX = re.compile(r"\((?P<unit>万元|元|千元|亿元)\)$")
+_PERCENT_SUFFIX = re.compile(r"\(%\)$")
+# A weight after a level-1 name or a label: 产出指标(50分), 效益指标（30分）.
+_WEIGHT = re.compile(r"\(\d+(?:\.\d+)?分\)$")
+# A label and its amount in one cell: 年度资金总额:16, 其中：财政拨款:12.5.
+_LABEL_AMOUNT = re.compile(r"^(?P<label>\D{2,16}?):(?P<amount>-?[\d,]*\.?\d+)$")
+# Codes split off an organisation: [015001]名称, 【905】名称, 219-名称, 219001 名称.
+_CODE = re.compile(r"^(?:\[(?P<b>[\dA-Za-z_-]{1,20})\]|(?P<d>\d[\d_-]{0,19})(?:[-－—]|\s+))(?P<name>\D.*)$")
+
+FUZZY_THRESHOLD = 0.6
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A label as matched: `text` folded, `unit` an amount unit it printed (万元)."""
+
+    text: str
+    unit: str | None = None
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> Folded:
+    """`其中：当年财政拨款（万元）：` → Folded('当年财政拨款', '万元')."""
+    label = compact(to_halfwidth(text)).replace("*", "").rstrip(":")
+    if label.startswith("其中"):
+        label = label[2:].lstrip(":,，")
+    label = _PERCENT_SUFFIX.sub("", label)
+    unit = _UNIT_SUFFIX.search(label)
+    if unit:
+        label = label[: unit.start()]
+    return Folded(label.rstrip(":"), unit.group("unit") if unit else None)
+
+
+@dataclass(frozen=True)
+class Match:
+    field: str  # `group.field` of vocabulary.SPELLINGS
+    how: str  # exact | pattern | fuzzy
+    confidence: float
+
+
+def match(text: str, group: str) -> Match | None:
+    """The vocabulary field of `group` (`project`, `indicator`, …) a label cell names, if any."""
+    return _match(fold(text).text, group)
+
+
+@lru_cache(maxsize=16384)
+def _match(label: str, group: str) -> Match | None:
+    if not label or len(label) > 16:
+        return None  # a sentence is no label
+    prefix = group + "."
+    for field, spellings in SPELLINGS.items():
+        if field.startswith(prefix) and label in spellings:
+            return Match(field, "exact", 1.0)
+    for field, patterns in PATTERNS.items():
+        if field.startswith(prefix) and any(re.search(pattern, label) for pattern in patterns):
+            return Match(field, "pattern", 0.9)
+    best: Match | None = None
+    grams = _bigrams(label)
+    for field, spellings in SPELLINGS.items():
+        if not field.startswith(prefix):
+            continue
+        for spelling in spellings:
+            score = _dice(grams, _bigrams(spelling))
+            if score >= FUZZY_THRESHOLD and (best is None or score > best.confidence):
+                best = Match(field, "fuzzy", round(score, 2))
+    return best
+
+
+@lru_cache(maxsize=4096)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset([text])
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def strip_weight(text: str | None) -> str | None:
+    """`产出指标(50分)` → `产出指标`; other text unchanged."""
+    if text is None:
+        return None
+    return _WEIGHT.sub("", to_halfwidth(text)).strip() or None
+
+
+def label_and_amount(text: str) -> tuple[str, str] | None:
+    """`年度资金总额:16` → ('年度资金总额', '16'): a label with its amount in one cell."""
+    found = _LABEL_AMOUNT.match(compact(to_halfwidth(text)))
+    return (found.group("label"), found.group("amount")) if found else None
+
+
+def split_code(text: str | None) -> tuple[str | None, str | None]:
+    """`[015001]武汉市青山区教育局` → ('015001', '武汉市青山区教育局'); no code → (None, text)."""
+    printed = clean(text)
+    if not printed:
+        return None, None
+    found = _CODE.match(to_halfwidth(printed).replace("【", "[").replace("】", "]"))
+    if not found:
+        return None, printed
+    return found.group("b") or found.group("d"), clean(found.group("name"))
