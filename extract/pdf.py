@@ -1,11 +1,14 @@
-"""Text PDF → document model: a page source, then the format-neutral assembly.
+"""PDF → document model: a page source per page, then the format-neutral assembly.
 
-Pages are read one at a time by a page source (`pdf_plumber`) into
+Pages are read one at a time by a page source (`pdf_plumber` for a text
+layer, `page_ocr` for a scanned page) into
 `page.PageContent`, laid out at once into light text lines and table
 fragments and released (`page_assembly.lay_out`), so memory follows the
 text, not the page count.  A quick
 pypdfium2 look at each page counts its characters first: a page without
-text is not parsed at all (an image page gets a note), and a page with more
+text is not parsed (an image page is rendered and read by OCR, a page
+without an image is blank), a page whose text layer is mostly `(cid:N)`
+glyphs is read by OCR too, and a page with more
 characters than a report page could hold is read by pypdfium2 as plain text
 (with a note) instead of being laid out glyph by glyph.  Tables are looked
 for only on pages that draw lines, and not on a page whose lines make a
@@ -20,39 +23,59 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pypdfium2
 from jixiao.extract.model import Document, ReadError
 from jixiao.extract.page import PageContent
 from jixiao.extract.page_assembly import PageItems, assemble, lay_out
+from jixiao.extract.page_ocr import DEFAULT_DPI, ocr_page
 from jixiao.extract.pdf_plumber import PlumberPages
 from pdfminer.pdfpage import PDFPage
 
 DEFAULT_TIME_LIMIT = 60.0  # seconds per file
 MAX_CHARS_PER_PAGE = 20_000  # a dense report page holds ~3,000
+OCR_TIME_PER_PAGE = 60.0  # seconds more per scanned page: OCR takes 3–10 s a page on one core
 
 
 def read_pdf(
-    path: Path, *, time_limit: float = DEFAULT_TIME_LIMIT, max_chars_per_page: int = MAX_CHARS_PER_PAGE
+    path: Path,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    max_chars_per_page: int = MAX_CHARS_PER_PAGE,
+    ocr_dpi: float = DEFAULT_DPI,
+    ocr_time_per_page: float = OCR_TIME_PER_PAGE,
 ) -> Document:
-    """Read a text PDF; raises ReadError for an encrypted, broken, image-only or too slow file."""
+    """Read a PDF, scanned pages by OCR; raises ReadError for an encrypted, broken, empty or too slow file.
+
+    The time limit grows by `ocr_time_per_page` for each page that needs OCR.
+    """
     deadline = time.monotonic() + time_limit
+    limit = time_limit
     notes: list[tuple[str, str]] = []
     pages: list[PageItems] = []
     quick = _open_pdfium(path)
+    scanned = 0
     try:
         with PlumberPages(path) as plumber:
             total = len(quick)
             for index, page in enumerate(plumber):
                 if time.monotonic() > deadline:
-                    raise ReadError(f"gave up after {index} of {total} pages: over the {time_limit:g} s time limit")
-                pages.append(_read_page(plumber, page, quick, index, max_chars_per_page, notes))
+                    raise ReadError(f"gave up after {index} of {total} pages: over the {limit:g} s time limit")
+                items, ocr = _read_page(plumber, page, quick, index, max_chars_per_page, ocr_dpi, notes)
+                pages.append(items)
+                if ocr:
+                    scanned += 1
+                    deadline += ocr_time_per_page
+                    limit += ocr_time_per_page
     finally:
         quick.close()
     if total and not any(page.items for page in pages):
         unreadable = [message for code, message in notes if code == "pdf_page_unreadable"]
         if unreadable:
             raise ReadError(f"no page could be read: {unreadable[0]}")
-        raise ReadError("no text layer: scanned PDF; OCR not supported yet")
+        if scanned:
+            raise ReadError(f"no text found: OCR read nothing on its {scanned} scanned pages")
+        raise ReadError("no text: every page is blank")
     try:
         blocks = assemble(pages)
     # every page was read; a layout this reader cannot put together still fails as a ReadError
@@ -72,17 +95,25 @@ def _open_pdfium(path: Path) -> pypdfium2.PdfDocument:
 
 
 def _read_page(
-    plumber: PlumberPages, page_object: PDFPage, quick: pypdfium2.PdfDocument, index: int, max_chars: int, notes: list
-) -> PageItems:
+    plumber: PlumberPages,
+    page_object: PDFPage,
+    quick: pypdfium2.PdfDocument,
+    index: int,
+    max_chars: int,
+    dpi: float,
+    notes: list,
+) -> tuple[PageItems, bool]:
+    """The page laid out, and whether it was read by OCR."""
     number = index + 1
     look = _quick_look(quick, index, max_chars)
     if look is not None:
         if look.chars == 0:
             if look.has_image:
-                notes.append(
-                    ("pdf_page_no_text", f"page {number} is an image without a text layer; OCR not supported yet")
-                )
-            return PageItems(number=number, height=look.height)
+                content = _ocr(quick, index, dpi)
+                if not content.glyphs:
+                    notes.append(("pdf_page_no_text", f"page {number} is an image in which OCR found no text"))
+                return lay_out(content, notes), True
+            return PageItems(number=number, height=look.height), False  # a blank page
         if look.capped_text is not None:
             notes.append(
                 (
@@ -91,13 +122,35 @@ def _read_page(
                 )
             )
             content = PageContent(number, look.width, look.height, plain_text=look.capped_text)
-            return lay_out(content, notes)
+            return lay_out(content, notes), False
     # pdfminer raises anything from a damaged page; one bad page must not lose the file
     try:
-        return lay_out(plumber.content(page_object, number), notes)
+        content = plumber.content(page_object, number)
     except Exception as exc:
         notes.append(("pdf_page_unreadable", f"page {number} could not be read: {type(exc).__name__}: {exc}"))
-        return PageItems(number=number, height=look.height if look is not None else 0.0)
+        return PageItems(number=number, height=look.height if look is not None else 0.0), False
+    if look is not None and _is_garbage(content):
+        return lay_out(_ocr(quick, index, dpi), notes), True
+    return lay_out(content, notes), False
+
+
+def _is_garbage(content: PageContent) -> bool:
+    """A text layer without ToUnicode: pdfminer gives `(cid:N)` for most glyphs; the page is read as a scan."""
+    visible = [g.text for g in content.glyphs if not g.text.isspace()]
+    unmapped = sum(text.startswith("(cid:") or text == "\ufffd" for text in visible)
+    return bool(visible) and unmapped * 2 > len(visible)
+
+
+def _ocr(quick: pypdfium2.PdfDocument, index: int, dpi: float) -> PageContent:
+    """The page rendered as displayed (`/Rotate` applied) in greyscale, then read by OCR; the bitmap is freed at once."""
+    page = quick[index]
+    try:
+        bitmap = page.render(scale=dpi / 72, grayscale=True)
+        image = np.array(bitmap.to_pil().convert("L"))
+        bitmap.close()
+    finally:
+        page.close()
+    return ocr_page(image, index + 1, dpi)
 
 
 @dataclass

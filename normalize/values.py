@@ -35,7 +35,9 @@ _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
 # the value a date or a phrase (`12月底前`, `3年内完成`) leaves it qualitative.
 # Any unit a report prints: letters, CJK, `/`, `·`, powers, a bracketed
 # qualifier (`台(套)`, `万头(只)`) or a per-quantity (`/10万`); never a clause.
-_UNIT = re.compile(r"^(?:%|‰|百分比|(?:[A-Za-z\u4e00-\u9fff·²³]|/\d*)(?:[A-Za-z\u4e00-\u9fff/·²³]|\([^()\d]{1,4}\)){0,11})$")
+_UNIT = re.compile(
+    r"^(?:%|‰|百分比|(?:[A-Za-z\u4e00-\u9fff·²³]|/\d*)(?:[A-Za-z\u4e00-\u9fff/·²³]|\([^()\d]{1,4}\)){0,11})$"
+)
 # Words that stand between an operator word and its number: 达到预计值2100.
 _FILLER = re.compile(r"^(?:预计值|预期值|目标值|计划值|标准值)")
 _DATE_LIKE = re.compile(r"^(?:年|月|日|号)?(?:底|初|末|前|后|中旬|上旬|下旬|内)|^[年月]份|^月\d|^年\d")

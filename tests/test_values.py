@@ -59,7 +59,21 @@ def test_contract_forms(raw, operator, value, unit):
 
 
 @pytest.mark.parametrize(
-    "raw", ["优良", "有效提升", "12月底前", "2020年12月底", "", "90%-100%", "逐步提高", "3年内完成", "202001-202012", "2023-01-01", "12月底之前完成", "5月份"]
+    "raw",
+    [
+        "优良",
+        "有效提升",
+        "12月底前",
+        "2020年12月底",
+        "",
+        "90%-100%",
+        "逐步提高",
+        "3年内完成",
+        "202001-202012",
+        "2023-01-01",
+        "12月底之前完成",
+        "5月份",
+    ],
 )
 def test_qualitative_values_stay_raw(raw):
     assert parse_indicator_value(raw) == IndicatorValue(None, None, None)

@@ -1,0 +1,106 @@
+"""Scanned pages: OCR fills the same PageContent as the text layer, so the assembly reads a scan as the text PDF."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pypdfium2
+import pytest
+from fixtures.pdf.pdfwriter import PageDrawing, pdf_bytes
+from jixiao.extract import page_ocr, read_document
+from jixiao.extract.model import ReadError
+from jixiao.extract.page_assembly import lay_out
+from jixiao.extract.page_grid import find_tables
+from jixiao.extract.page_tables import Fragment
+from jixiao.extract.pdf_plumber import PlumberPages
+
+from jixiao import extract_file
+from tests.conftest import ROOT, SEED, SEED_TRUTH
+
+SCORER = ROOT.parent / "shared" / "tools" / "score.py"
+DPI = 200
+
+
+def render(pdf, index: int, dpi: float = DPI) -> np.ndarray:
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return np.array(document[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+    finally:
+        document.close()
+
+
+def test_ruling_lines_of_a_drawn_grid_make_its_cells():
+    import cv2
+
+    image = np.full((600, 800), 255, np.uint8)
+    for y in (100, 160, 220, 400):
+        cv2.line(image, (100, y), (700, y), 0, 2)
+    for x in (100, 300, 700):
+        cv2.line(image, (x, 100), (x, 400), 0, 2)
+    cv2.line(image, (500, 160), (500, 400), 0, 2)  # the top row is one cell over two columns
+    cv2.putText(image, "T", (150, 140), cv2.FONT_HERSHEY_SIMPLEX, 1, 0, 2)  # a letter's strokes are no rule
+    segments = page_ocr.ruling_segments(image, 72 / DPI)
+    [table] = find_tables(segments, [], 800 * 72 / DPI, 600 * 72 / DPI)
+    assert len(table.cells) == 2 + 3 + 3
+
+
+def cell_texts(fragments: list[Fragment]) -> list[str]:
+    return [re.sub(r"\s+", "", " ".join(line.text for line in cell.lines)) for f in fragments for cell in f.cells]
+
+
+def test_a_rendered_table_page_reads_as_its_text_layer():
+    """Page 5 of seed.pdf (a whole project table): OCR of its image gives every cell the text layer gives it."""
+    image = render(SEED / "seed.pdf", 4)
+    scanned = lay_out(page_ocr.ocr_page(image, 5, DPI, threads=2), [])
+    with PlumberPages(SEED / "seed.pdf") as plumber:
+        page = next(p for n, p in enumerate(plumber) if n == 4)
+        text = lay_out(plumber.content(page, 5), [])
+    ocr_cells = cell_texts([i for i in scanned.items if isinstance(i, Fragment)])
+    text_cells = cell_texts([i for i in text.items if isinstance(i, Fragment)])
+    assert len(ocr_cells) == len(text_cells) > 30
+    # full-width and half-width brackets and colons look alike in print
+    fold = str.maketrans("（）：，；", "():,;")
+    differ = [(o, t) for o, t in zip(ocr_cells, text_cells, strict=True) if o.translate(fold) != t.translate(fold)]
+    assert len(differ) <= 1, differ
+
+
+@pytest.mark.slow
+def test_seed_scan_scores_as_the_text_pdf(tmp_path):
+    """seed.scan.pdf is a raster of seed.pdf: the same field F1 (0.9951 is the exact maximum), no row lost."""
+    if not SCORER.exists():
+        pytest.skip(f"the scorer {SCORER} is not beside this checkout")
+    report = extract_file(SEED / "seed.scan.pdf")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "seed.scan.pdf.json").write_bytes(report.to_json())
+    truth = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))
+    truth["source"]["path"] = "seed.scan.pdf"
+    (tmp_path / "truth").mkdir()
+    (tmp_path / "truth" / "seed.scan.pdf.truth.json").write_text(json.dumps(truth, ensure_ascii=False), "utf-8")
+    summary = tmp_path / "summary.json"
+    subprocess.run(
+        [sys.executable, SCORER, tmp_path / "truth", tmp_path / "out", "--no-plan", "--json", summary],
+        check=True,
+        capture_output=True,
+    )
+    total = json.loads(summary.read_text())["total"]
+    print(f"seed.scan.pdf: field F1 {total['f1']:.4f}, lost rows {total['lost_rows']}")
+    assert total["lost_rows"] == 0
+    assert total["f1"] >= 0.98
+
+
+def test_without_ocr_a_scan_fails_with_the_install_hint(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "rapidocr", None)  # import rapidocr now raises ImportError
+    page_ocr._engine.cache_clear()
+    scanned = PageDrawing()
+    scanned.image(0, 0, scanned.width, scanned.height)
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(pdf_bytes([scanned]))
+    try:
+        with pytest.raises(ReadError, match=re.escape(page_ocr.INSTALL_HINT)):
+            read_document(path)
+    finally:
+        page_ocr._engine.cache_clear()
