@@ -49,10 +49,20 @@ def _engine(threads: int):
     return RapidOCR(params=params)
 
 
+# The CLI's --ocr-dpi and --ocr-threads reach the batch's worker processes as these variables.
+DPI_VARIABLE, THREADS_VARIABLE = "JIXIAO_OCR_DPI", "JIXIAO_OCR_THREADS"
+
+
 def ocr_threads() -> int:
     """Threads for one OCR call: JIXIAO_OCR_THREADS, else 1 (a batch already runs one worker per core)."""
-    value = os.environ.get("JIXIAO_OCR_THREADS", "")
+    value = os.environ.get(THREADS_VARIABLE, "")
     return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def ocr_dpi() -> float:
+    """Render resolution for scanned PDF pages: JIXIAO_OCR_DPI, else DEFAULT_DPI."""
+    value = os.environ.get(DPI_VARIABLE, "")
+    return float(value) if value.isdigit() and 72 <= int(value) <= 600 else DEFAULT_DPI
 
 
 def _cv2():

@@ -28,7 +28,8 @@ import pypdfium2
 from jixiao.extract.model import Document, ReadError
 from jixiao.extract.page import PageContent
 from jixiao.extract.page_assembly import PageItems, assemble, lay_out
-from jixiao.extract.page_ocr import DEFAULT_DPI, ocr_page
+from jixiao.extract.page_ocr import ocr_dpi as page_ocr_dpi
+from jixiao.extract.page_ocr import ocr_page
 from jixiao.extract.pdf_plumber import PlumberPages
 from pdfminer.pdfpage import PDFPage
 
@@ -42,13 +43,15 @@ def read_pdf(
     *,
     time_limit: float = DEFAULT_TIME_LIMIT,
     max_chars_per_page: int = MAX_CHARS_PER_PAGE,
-    ocr_dpi: float = DEFAULT_DPI,
+    ocr_dpi: float | None = None,
     ocr_time_per_page: float = OCR_TIME_PER_PAGE,
 ) -> Document:
     """Read a PDF, scanned pages by OCR; raises ReadError for an encrypted, broken, empty or too slow file.
 
-    The time limit grows by `ocr_time_per_page` for each page that needs OCR.
+    The time limit grows by `ocr_time_per_page` for each page that needs OCR;
+    `ocr_dpi` is the render resolution of those pages (default: `page_ocr.ocr_dpi()`).
     """
+    ocr_dpi = ocr_dpi or page_ocr_dpi()
     deadline = time.monotonic() + time_limit
     limit = time_limit
     notes: list[tuple[str, str]] = []
@@ -82,6 +85,22 @@ def read_pdf(
     except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError) as exc:
         raise ReadError(f"could not put the PDF's pages together: {type(exc).__name__}: {exc}") from exc
     return Document(blocks=blocks, format="pdf", pages=total, notes=notes)
+
+
+def scanned_pages(path: Path) -> int:
+    """How many pages are images without text (OCR reads them), by a quick pypdfium2 look; 0 for a broken file."""
+    try:
+        document = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError:
+        return 0
+    try:
+        count = 0
+        for index in range(len(document)):
+            look = _quick_look(document, index, MAX_CHARS_PER_PAGE)
+            count += look is not None and look.chars == 0 and look.has_image
+        return count
+    finally:
+        document.close()
 
 
 def _open_pdfium(path: Path) -> pypdfium2.PdfDocument:

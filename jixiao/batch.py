@@ -33,7 +33,8 @@ import pandas as pd
 
 from jixiao import __version__
 from jixiao.extract import ReadError, reported_format, sniff
-from jixiao.extract.sniff import HTML, MHT, OLE, RTF
+from jixiao.extract.pdf import OCR_TIME_PER_PAGE, scanned_pages
+from jixiao.extract.sniff import HTML, MHT, OLE, PDF, RTF
 from jixiao.normalize import NotAReport
 from jixiao.normalize.records import Report
 from jixiao.pipeline import extract_file, sha256_of
@@ -56,6 +57,7 @@ class Job:
     relative: str  # its path under its input root: names the outputs
     sha256: str
     kind: str  # what extract.sniff says the bytes are
+    scanned_pages: int = 0  # pages that need OCR: each adds BatchOptions.ocr_page_timeout to the timeout
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class BatchOptions:
     engine: str = "local"  # "local" (process pool) or "dask"
     workers: int | None = None  # None: all cores
     timeout: float = 120.0  # seconds per file
+    ocr_page_timeout: float = OCR_TIME_PER_PAGE  # seconds more per scanned page
     max_tasks_per_worker: int = 1000  # a worker is replaced after this many files (0: never)
     memory_limit_mb: int | None = None  # address-space limit per worker
     scheduler: str | None = None  # dask: tcp://HOST:8786; None starts a LocalCluster
@@ -108,7 +111,14 @@ def find_inputs(
 
 def make_job(path: Path, relative: str) -> Job:
     """Read the file once to hash it and once (its head) to sniff it; OSError when it cannot be read."""
-    return Job(str(path.resolve()), relative, sha256_of(path), sniff(path))
+    kind = sniff(path)
+    scanned = scanned_pages(path) if kind == PDF else 0
+    return Job(str(path.resolve()), relative, sha256_of(path), kind, scanned)
+
+
+def job_timeout(job: Job, options: BatchOptions) -> float:
+    """The file's time limit: the per-file timeout, and more for each page OCR reads."""
+    return options.timeout + job.scanned_pages * options.ocr_page_timeout
 
 
 def _is_hidden_or_sidecar(relative: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -60,6 +61,27 @@ def main(argv: list[str] | None = None) -> int:
         help="per file; a file taking longer fails and its worker is killed (default: 120)",
     )
     extract.add_argument(
+        "--ocr-page-timeout",
+        type=_positive(float),
+        default=60.0,
+        metavar="SECONDS",
+        help="added to --timeout for each scanned page OCR reads (default: 60)",
+    )
+    extract.add_argument(
+        "--ocr-dpi",
+        type=_positive(int),
+        default=200,
+        metavar="DPI",
+        help="render resolution of scanned PDF pages for OCR, 72-600 (default: 200)",
+    )
+    extract.add_argument(
+        "--ocr-threads",
+        type=_positive(int),
+        default=1,
+        metavar="N",
+        help="threads per OCR call in each worker (default: 1, as there is one worker per core)",
+    )
+    extract.add_argument(
         "--max-tasks-per-worker",
         type=_positive(int, zero=True),
         default=1000,
@@ -98,16 +120,22 @@ def main(argv: list[str] | None = None) -> int:
     missing = [str(p) for p in args.inputs if not p.exists()]
     if missing:
         parser.error(f"no such file or folder: {', '.join(missing)}")
+    if not 72 <= args.ocr_dpi <= 600:
+        parser.error(f"--ocr-dpi must be between 72 and 600, not {args.ocr_dpi}")
     if args.scheduler and args.engine != "dask":
         parser.error("--scheduler needs --engine dask")
 
     from jixiao.batch import BatchError, BatchOptions, run
+    from jixiao.extract.page_ocr import DPI_VARIABLE, THREADS_VARIABLE
     from jixiao.progress import Progress, summary
 
+    # the workers (processes this one starts) read the OCR settings from their environment
+    os.environ[DPI_VARIABLE], os.environ[THREADS_VARIABLE] = str(args.ocr_dpi), str(args.ocr_threads)
     options = BatchOptions(
         engine=args.engine,
         workers=args.workers,
         timeout=args.timeout,
+        ocr_page_timeout=args.ocr_page_timeout,
         max_tasks_per_worker=args.max_tasks_per_worker,
         memory_limit_mb=args.memory_limit,
         scheduler=args.scheduler,

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import psutil
 
-from jixiao.batch import SOFFICE_KINDS, BatchOptions, Job, failed_row
+from jixiao.batch import SOFFICE_KINDS, BatchOptions, Job, failed_row, job_timeout
 from jixiao.worker import READY
 
 STARTUP_LIMIT = 60.0  # seconds for a new worker to import its libraries
@@ -59,7 +59,9 @@ class Sandbox:
 
     @property
     def deadline(self) -> float:
-        return self.clock + (self.options.timeout if self.ready else STARTUP_LIMIT)
+        if not self.ready:
+            return self.clock + STARTUP_LIMIT
+        return self.clock + (job_timeout(self.job, self.options) if self.job else self.options.timeout)
 
     def send(self, job: Job) -> None:
         """Start converting job, in a fresh worker when the last one died or did its share."""
@@ -97,7 +99,8 @@ class Sandbox:
     def expire(self) -> dict:
         """The job's failed row after its deadline passed; the worker is killed."""
         if self.ready:
-            return self._ended(f"took longer than {self.options.timeout:g} s")
+            limit = job_timeout(self.job, self.options) if self.job else self.options.timeout
+            return self._ended(f"took longer than {limit:g} s")
         return self._ended(f"the worker did not start within {STARTUP_LIMIT:g} s")
 
     def run(self, job: Job) -> dict:

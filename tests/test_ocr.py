@@ -19,6 +19,7 @@ from jixiao.extract.page_tables import Fragment
 from jixiao.extract.pdf_plumber import PlumberPages
 
 from jixiao import extract_file
+from jixiao.batch import BatchOptions, job_timeout, make_job
 from tests.conftest import ROOT, SEED, SEED_TRUTH
 
 SCORER = ROOT.parent / "shared" / "tools" / "score.py"
@@ -104,3 +105,10 @@ def test_without_ocr_a_scan_fails_with_the_install_hint(tmp_path, monkeypatch):
             read_document(path)
     finally:
         page_ocr._engine.cache_clear()
+
+
+def test_a_scanned_file_gets_more_time_per_scanned_page():
+    options = BatchOptions(timeout=120, ocr_page_timeout=60)
+    scan, text = make_job(SEED / "seed.scan.pdf", "scan.pdf"), make_job(SEED / "seed.pdf", "text.pdf")
+    assert (scan.scanned_pages, text.scanned_pages) == (12, 0)
+    assert (job_timeout(scan, options), job_timeout(text, options)) == (120 + 12 * 60, 120)
