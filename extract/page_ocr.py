@@ -31,6 +31,7 @@ _SAME_SIZE = 0.2  # line heights within this fraction of the page's median are o
 # and shorter than the lowest cell (one line of text plus padding, about 16 points).
 _MIN_RULE_POINTS = 14.0
 _MAX_INK = 0.5  # a printed page is mostly paper
+_MIN_SKEW, _MAX_SKEW = 0.1, 5.0  # degrees: below, rules stay within a pixel row; above, not a skewed scan
 
 
 @lru_cache(maxsize=2)
@@ -77,12 +78,54 @@ def ocr_page(image: np.ndarray, number: int, dpi: float, threads: int | None = N
     """One page image (greyscale or RGB, upright) → its glyphs and ruling segments in points."""
     cv2 = _cv2()
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    grey = deskew(grey)
     scale = 72.0 / dpi
     height, width = grey.shape
     content = PageContent(number, width * scale, height * scale)
     content.segments = ruling_segments(grey, scale)
     content.glyphs = read_glyphs(grey, scale, threads or ocr_threads())
     return content
+
+
+def skew_angle(grey: np.ndarray) -> float:
+    """The page's skew in degrees (counter-clockwise positive), from the slope of its long horizontal rules.
+
+    A scan is fed in at up to a few degrees; a short horizontal kernel still
+    finds the pieces of a slanted rule, and a line fitted through each long
+    piece gives its slope.  0 when the page draws no rules.
+    """
+    cv2 = _cv2()
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if ink.mean() > _MAX_INK * 255:
+        return 0.0
+    width = ink.shape[1]
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(width // 60, 5), 1)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    angles, weights = [], []
+    for label in range(1, count):
+        x, y, w, h, _area = stats[label]
+        if w < width // 8 or h > w // 10:  # long and thin: a rule, not a word
+            continue
+        ys, xs = np.nonzero(labels[y : y + h, x : x + w] == label)
+        slope = np.polyfit(xs, ys, 1)[0]
+        angles.append(np.degrees(np.arctan(slope)))
+        weights.append(w)
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    return -float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])  # weighted median
+
+
+def deskew(grey: np.ndarray) -> np.ndarray:
+    """The page turned level when it is skewed by more than a tenth of a degree."""
+    cv2 = _cv2()
+    angle = skew_angle(grey)
+    if abs(angle) < _MIN_SKEW or abs(angle) > _MAX_SKEW:
+        return grey
+    height, width = grey.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -angle, 1.0)
+    return cv2.warpAffine(grey, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
 def ruling_segments(grey: np.ndarray, scale: float) -> list[Segment]:

@@ -34,6 +34,12 @@ def render(pdf, index: int, dpi: float = DPI) -> np.ndarray:
         document.close()
 
 
+@pytest.mark.parametrize("degrees", [0.0, 0.7, -1.5, 2.0])
+def test_skew_is_measured_from_the_rules(degrees):
+    image = render(SEED / "seed.pdf", 4)
+    assert abs(page_ocr.skew_angle(skewed(image, degrees)) - degrees) < 0.1
+
+
 def test_ruling_lines_of_a_drawn_grid_make_its_cells():
     import cv2
 
@@ -53,9 +59,20 @@ def cell_texts(fragments: list[Fragment]) -> list[str]:
     return [re.sub(r"\s+", "", " ".join(line.text for line in cell.lines)) for f in fragments for cell in f.cells]
 
 
-def test_a_rendered_table_page_reads_as_its_text_layer():
+def skewed(image: np.ndarray, degrees: float = 1.0) -> np.ndarray:
+    import cv2
+
+    height, width = image.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    return cv2.warpAffine(image, matrix, (width, height), borderValue=255)
+
+
+@pytest.mark.parametrize("degrade", [None, skewed], ids=["clean", "skew-1deg"])
+def test_a_rendered_table_page_reads_as_its_text_layer(degrade):
     """Page 5 of seed.pdf (a whole project table): OCR of its image gives every cell the text layer gives it."""
     image = render(SEED / "seed.pdf", 4)
+    if degrade is not None:
+        image = degrade(image)
     scanned = lay_out(page_ocr.ocr_page(image, 5, DPI, threads=2), [])
     with PlumberPages(SEED / "seed.pdf") as plumber:
         page = next(p for n, p in enumerate(plumber) if n == 4)
