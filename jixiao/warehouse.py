@@ -145,8 +145,8 @@ def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
             (building / name).mkdir()
             writers: dict[str, pq.ParquetWriter] = {}
             try:
-                if not source.metadata.num_rows:  # one empty file, so that readers find the table and its columns
-                    writers[_NO_YEAR] = _partition_writer(building / name, _NO_YEAR, schema)
+                if not source.metadata.num_rows:
+                    _write_empty(building / name, schema)
                 for batch in source.iter_batches(batch_size=FLUSH_ROWS):
                     years = _fiscal_years(batch, reports)
                     for year in pc.unique(years).to_pylist():
@@ -174,6 +174,19 @@ def _partition_writer(table_dir: Path, part: str, schema: pa.Schema) -> pq.Parqu
     folder = table_dir / f"fiscal_year={part}"
     folder.mkdir()
     return pq.ParquetWriter(folder / "part-0.parquet", schema)
+
+
+def _write_empty(table_dir: Path, schema: pa.Schema) -> None:
+    """An empty table as one file with its columns, fiscal_year included, in a folder that is no partition.
+
+    A `fiscal_year=…` folder with no rows would leave pyarrow's Hive
+    partitioning nothing to infer the key's type from; `no_rows/` is ignored
+    as a partition by pyarrow, pandas and DuckDB, and `*/*.parquet` finds it.
+    """
+    (table_dir / "no_rows").mkdir()
+    pq.write_table(
+        schema.append(pa.field("fiscal_year", pa.int64())).empty_table(), table_dir / "no_rows" / "part-0.parquet"
+    )
 
 
 def _fiscal_years(batch: pa.RecordBatch, reports: pa.Table) -> pa.Array:
