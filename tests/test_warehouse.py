@@ -6,6 +6,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -251,3 +253,14 @@ def test_every_output_is_flushed_to_disk_before_it_is_renamed_into_place(tmp_pat
     shutil.copyfile(HEBEI_TXT[0], inputs / HEBEI_TXT[0].name)
     run([inputs], tmp_path / "out", BatchOptions(workers=1))
     assert len(synced) > 2 * len(TABLE_COLUMNS) and renamed_unsynced == []
+
+
+def test_docs_tables_md_is_generated_from_the_records_and_up_to_date():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "make_tables_doc.py"), "--check"], capture_output=True
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    text = (ROOT / "docs" / "tables.md").read_text(encoding="utf-8")
+    for name, columns in TABLE_COLUMNS.items():
+        section = text.split(f"\n## {name}\n")[1].split("\n## ")[0]
+        assert [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")] == list(columns)
