@@ -223,3 +223,28 @@ def test_verbose_prints_a_line_per_file(inputs, tmp_path):
     assert len(manifest) == 4 and "failed" in set(manifest["status"])
     expected = [f"{r.status:8} {r.path}" + (f"  {r.error}" if r.error else "") for r in manifest.itertuples()]
     assert lines == sorted(expected)
+
+
+def test_libreoffice_is_looked_up_once_per_run_and_its_absence_fails_only_the_files_needing_it(tmp_path, monkeypatch):
+    from jixiao.extract import convert
+
+    from jixiao.batch import BatchOptions, run
+    from jixiao.errors import ReadError
+
+    looked_up = []
+
+    def missing() -> str:
+        looked_up.append(1)
+        raise ReadError("LibreOffice is needed to read this Word format and is not installed: apt-get install …")
+
+    monkeypatch.setattr(convert, "soffice_binary", missing)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("jiaoyu_2019.doc", "yibao_2023.doc", "wenlv_2020.txt"):
+        shutil.copyfile(SAMPLES / "hebei" / name, inputs / name)
+    manifest = run([inputs], tmp_path / "out", BatchOptions(workers=1)).set_index("path")
+    assert looked_up == [1]
+    for name in ("jiaoyu_2019.doc", "yibao_2023.doc"):
+        assert manifest.loc[name, "status"] == "failed"
+        assert manifest.loc[name, "error"].startswith(f"{name}: LibreOffice is needed")
+    assert manifest.loc["wenlv_2020.txt", "status"] in ("ok", "warnings")
