@@ -326,14 +326,24 @@ def run(
         if options.prune:
             _prune(store, gone, out_dir)
         rows: dict[str, dict] = {}
-        record = _recorder(rows, reporter)
+        record = Recorder(rows, reporter)
         jobs = _plan(found, store, out_dir, options, record, reporter)
-        ENGINES[options.engine](jobs, out_dir, options, record)
-        this_run = typed_manifest([rows[str(f.path)] for f in found])
+        stopped = None
+        try:
+            ENGINES[options.engine](jobs, out_dir, options, record)
+        except BatchError as exc:  # the engine cannot go on (a cluster without workers): keep what finished,
+            for job in jobs:  # including conversions whose row was lost with a worker but whose record is written
+                earlier = None if job.input in rows else earlier_conversion(out_dir, job)
+                if earlier:
+                    rows[job.input] = earlier
+            stopped = BatchError(f"{exc}; {len(rows)} of {len(found)} inputs finished, listed in the manifest")
+        this_run = typed_manifest([rows[str(f.path)] for f in found if str(f.path) in rows])
         store.update(rows)
         manifest = store_manifest(store)
         write_warehouse(manifest, out_dir, options.duckdb)
         write_frame(manifest, out_dir / "manifest")
+    if stopped:
+        raise stopped
     this_run.attrs.update(
         stored=len(manifest), pruned=gone if options.prune else [], gone=[] if options.prune else gone
     )
@@ -387,13 +397,20 @@ def _prune(store: dict[str, dict], gone: list[str], out_dir: Path) -> None:
         state_record(out_dir, row["path"]).unlink(missing_ok=True)
 
 
-def _recorder(rows: dict[str, dict], reporter: Reporter | None) -> Callable[[dict], None]:
-    def record(row: dict) -> None:
-        rows[row["input"]] = row
-        if reporter:
-            reporter.update(row)
+class Recorder:
+    """What engines report to: `record(row)` for each finished input, `record.note(text)` for what to show."""
 
-    return record
+    def __init__(self, rows: dict[str, dict], reporter: Reporter | None):
+        self.rows, self.reporter = rows, reporter
+
+    def __call__(self, row: dict) -> None:
+        self.rows[row["input"]] = row
+        if self.reporter:
+            self.reporter.update(row)
+
+    def note(self, text: str) -> None:
+        if self.reporter and hasattr(self.reporter, "note"):
+            self.reporter.note(text)
 
 
 def _plan(

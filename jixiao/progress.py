@@ -54,6 +54,12 @@ class Progress:
             elif not self.quiet and time.monotonic() - self.logged >= LOG_EVERY:
                 self._log()
 
+    def note(self, text: str) -> None:
+        """A line about the run itself (the Dask dashboard's address), unless quiet."""
+        if not self.quiet:
+            with self._lock:
+                self._write(f"jixiao: {text}")
+
     def _beat(self) -> None:
         while not self._stopped.wait(max(0.05, self.logged + LOG_EVERY - time.monotonic())):
             with self._lock:
