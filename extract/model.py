@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jixiao import errors
+
 
 @dataclass(frozen=True)
 class TCEntry:
@@ -100,5 +102,4 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
-class ReadError(Exception):
-    """A file that cannot be read as a report; the message says why."""
+ReadError = errors.ReadError  # a file that cannot be read as a report; the message says why

@@ -14,15 +14,19 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SHOW_FAILURES = 20  # failures listed on stderr; the manifest has them all
 
 EPILOG = """\
-Re-running into the same OUT skips inputs this jixiao version converted
-already (same relative path, same SHA-256; --force converts them again); a
-run killed at any moment leaves only complete files, and the next run
-finishes the rest.  Details: docs/batch.md.
+OUT accumulates: its manifest and tables describe every input ever converted
+into it (the latest state of each), whatever this run was given; --prune
+drops inputs that no longer exist under the INPUTs given.  Re-running skips
+inputs this jixiao version converted already (same name, same SHA-256;
+--force converts them again); a run killed at any moment leaves only
+complete files, and the next run finishes the rest.  Files in folders that
+are not documents (Thumbs.db, desktop.ini, a 说明.md) are `skipped` rows.
+Details: docs/batch.md.
 
 Exit status: 0 when every input converted (warnings and skipped included),
-1 when any input failed, 2 when the batch cannot run or finish (bad option,
-missing input, OUT in use by another run or not writable, DuckDB database
-that cannot be built)."""
+1 when any input failed or no input file was found, 2 when the batch cannot
+run or finish (bad option, missing input, OUT in use by another run or not
+writable, DuckDB database that cannot be written)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,11 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     extract.add_argument("--force", action="store_true", help="convert again inputs an earlier run into OUT converted")
     extract.add_argument(
+        "--prune", action="store_true", help="remove from OUT the inputs that no longer exist under the INPUTs given"
+    )
+    extract.add_argument(
         "--duckdb",
         type=Path,
         default=None,
         metavar="FILE",
-        help="also write the tables, with primary keys, into this DuckDB database",
+        help="also write the tables, with their keys, and the manifest into this DuckDB database "
+        "(jixiao replaces only its own tables in it)",
     )
     extract.add_argument(
         "--engine", choices=["local", "dask"], default="local", help="local process pool (default) or a Dask cluster"
@@ -112,20 +120,22 @@ def main(argv: list[str] | None = None) -> int:
         metavar="ADDRESS",
         help="dask: scheduler address, e.g. tcp://HOST:8786 (default: start a LocalCluster)",
     )
-    extract.add_argument(
+    output = extract.add_mutually_exclusive_group()
+    output.add_argument(
         "-q", "--quiet", action="store_true", help="no progress and no summary; failures still go to stderr"
     )
+    output.add_argument("-v", "--verbose", action="store_true", help="a line per file as it finishes")
     args = parser.parse_args(argv)
 
     missing = [str(p) for p in args.inputs if not p.exists()]
     if missing:
-        parser.error(f"no such file or folder: {', '.join(missing)}")
+        extract.error(f"no such file or folder: {', '.join(missing)}")
     if not 72 <= args.ocr_dpi <= 600:
-        parser.error(f"--ocr-dpi must be between 72 and 600, not {args.ocr_dpi}")
+        extract.error(f"--ocr-dpi must be between 72 and 600, not {args.ocr_dpi}")
     if args.scheduler and args.engine != "dask":
-        parser.error("--scheduler needs --engine dask")
+        extract.error("--scheduler needs --engine dask")
 
-    from jixiao.batch import BatchError, BatchOptions, run
+    from jixiao.batch import BatchError, BatchOptions, NoInputs, run
     from jixiao.extract.page_ocr import DPI_VARIABLE, THREADS_VARIABLE
     from jixiao.progress import Progress, summary
 
@@ -143,16 +153,23 @@ def main(argv: list[str] | None = None) -> int:
         exclude=tuple(args.exclude),
         force=args.force,
         duckdb=args.duckdb,
+        prune=args.prune,
     )
-    progress = Progress(quiet=args.quiet)
+    progress = Progress(quiet=args.quiet, verbose=args.verbose)
     started = time.monotonic()
     try:
         manifest = run(args.inputs, args.out, options, progress)
+    except NoInputs as exc:
+        print(f"jixiao: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except BatchError as exc:
         print(f"jixiao: {exc}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         progress.close()
+    if args.verbose:
+        for pruned in manifest.attrs["pruned"]:
+            print(f"pruned   {pruned}", file=sys.stderr)
     failures = manifest.loc[manifest["status"] == "failed", "error"]
     for error in failures.head(SHOW_FAILURES):
         print(f"  failed: {error}", file=sys.stderr)
@@ -163,6 +180,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  reports: {args.out / 'json'}   manifest: {args.out / 'manifest.csv'}")
         print(f"  tables: {args.out / 'tables'}   by fiscal year: {args.out / 'warehouse'}", end="")
         print(f"   DuckDB: {args.duckdb}" if args.duckdb else "")
+        print(f"  OUT holds {manifest.attrs['stored']} inputs of all runs", end="")
+        if manifest.attrs["pruned"]:
+            print(f"; pruned {len(manifest.attrs['pruned'])} that no longer exist", end="")
+        if manifest.attrs["gone"]:
+            print(f"; {len(manifest.attrs['gone'])} no longer exist (--prune removes them)", end="")
+        print()
     return EXIT_FAILED if len(failures) else EXIT_OK
 
 

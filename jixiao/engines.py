@@ -34,10 +34,12 @@ from pathlib import Path
 
 import psutil
 
-from jixiao.batch import SOFFICE_KINDS, BatchOptions, Job, failed_row, job_timeout
+from jixiao.batch import SOFFICE_KINDS, BatchError, BatchOptions, Job, failed_row, job_timeout
 from jixiao.worker import READY
 
 STARTUP_LIMIT = 60.0  # seconds for a new worker to import its libraries
+NO_WORKERS_WAIT = 30.0  # seconds a Dask cluster may be without workers before the batch ends (exit 2)
+WORKER_CHECK_EVERY = 2.0  # seconds between looks at the Dask cluster's workers while no task finishes
 
 
 class Sandbox:
@@ -253,8 +255,12 @@ def stop_sandboxes() -> None:
 def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Callable[[dict], None]) -> None:
     """Convert jobs on a Dask cluster (options.scheduler) or on a LocalCluster started for this run.
 
-    The output folder must be the same path on every worker (a shared file system).
+    The output folder must be the same path on every worker (a shared file
+    system).  A cluster without a worker for NO_WORKERS_WAIT seconds, at the
+    start or after losing them all, ends the batch with a BatchError (tasks
+    would wait for a worker forever); what finished is kept.
     """
+    import importlib.util
     import logging
 
     from distributed import Client, KilledWorker, LocalCluster, as_completed
@@ -263,19 +269,30 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
         return
     with ExitStack() as stack:
         if options.scheduler:
-            client = stack.enter_context(Client(options.scheduler))
+            try:
+                client = stack.enter_context(Client(options.scheduler, timeout=NO_WORKERS_WAIT))
+            except (OSError, TimeoutError) as exc:
+                raise BatchError(f"cannot reach the Dask scheduler {options.scheduler}: {exc}") from None
         else:
             cluster = LocalCluster(
                 n_workers=worker_count(options),
                 threads_per_worker=1,
                 processes=True,
                 resources={"soffice": 1},
-                dashboard_address=None,
+                # the dashboard needs bokeh, which is not a dependency: without it, none (rather than a warning)
+                dashboard_address=":0" if importlib.util.find_spec("bokeh") else None,
                 silence_logs=logging.ERROR,
             )
             stack.enter_context(cluster)
             client = stack.enter_context(Client(cluster))
-        workers = client.scheduler_info()["workers"].values()
+        where = options.scheduler or "started for this run"
+        try:
+            client.wait_for_workers(1, timeout=NO_WORKERS_WAIT)
+        except TimeoutError:
+            raise BatchError(f"the Dask cluster {where} has no workers (waited {NO_WORKERS_WAIT:g} s)") from None
+        if getattr(record, "note", None):
+            record.note(f"Dask dashboard: {_dashboard(client)}")
+        workers = client.scheduler_info(n_workers=-1)["workers"].values()
         # Without a worker that declares the resource a constrained task would wait forever.
         soffice_declared = any("soffice" in w.get("resources", {}) for w in workers)
         futures = {
@@ -290,18 +307,48 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
             ): job
             for job in jobs
         }
+        finished = as_completed(futures)
+        checked, workerless_since = time.monotonic(), None
         try:
-            for future in as_completed(futures):
-                job = futures.pop(future)
-                try:
-                    row = future.result()
-                except KilledWorker:
-                    row = failed_row(job, "the Dask worker converting it died")
-                except Exception as exc:  # noqa: BLE001 — one task's failure is one failed row
-                    row = failed_row(job, f"the Dask task failed ({type(exc).__name__}: {exc})")
-                record(row)
+            while not finished.is_empty():
+                batch = finished.next_batch(block=False)
+                for future in batch:
+                    try:
+                        row = future.result(timeout=WORKER_CHECK_EVERY)
+                    except TimeoutError:  # finished, but its worker died before the row was fetched: it runs again
+                        finished.add(future)
+                        continue
+                    except KilledWorker:
+                        row = failed_row(futures[future], "the Dask worker converting it died")
+                    except Exception as exc:  # noqa: BLE001 — one task's failure is one failed row
+                        row = failed_row(futures[future], f"the Dask task failed ({type(exc).__name__}: {exc})")
+                    del futures[future]
+                    record(row)
+                if not batch:
+                    time.sleep(0.05)
+                if time.monotonic() - checked >= WORKER_CHECK_EVERY:
+                    checked = time.monotonic()
+                    if client.nthreads():
+                        workerless_since = None
+                    elif workerless_since is None:
+                        workerless_since = checked
+                    elif checked - workerless_since >= NO_WORKERS_WAIT:
+                        client.cancel(list(futures))
+                        raise BatchError(
+                            f"the Dask cluster {where} lost all its workers (none for {NO_WORKERS_WAIT:g} s)"
+                        )
         finally:
-            client.run(stop_sandboxes)
+            with suppress(Exception):  # a cluster without workers (or scheduler) has no sandbox to stop
+                if client.nthreads():
+                    client.run(stop_sandboxes, on_error="ignore")
+
+
+def _dashboard(client) -> str:
+    """The dashboard's address, or why there is none."""
+    try:
+        return client.dashboard_link
+    except (KeyError, AttributeError):
+        return "none (it needs bokeh: pip install bokeh, and dask scheduler --dashboard)"
 
 
 ENGINES: dict[str, Callable[[list[Job], Path, BatchOptions, Callable[[dict], None]], None]] = {

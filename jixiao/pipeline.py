@@ -1,13 +1,20 @@
-"""One file → one canonical Report: read (extract), then normalise."""
+"""One file → one canonical Report: read (extract), then normalise; many files → the tables as DataFrames."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
+from jixiao import errors
 from jixiao.extract import read_document
-from jixiao.normalize import normalize
-from jixiao.normalize.records import Report, Source
+from jixiao.normalize import NotAReport, normalize
+from jixiao.normalize.records import TABLE_COLUMNS, Report, Source, typed_frame
+
+Input = str | os.PathLike | bytes | IO[bytes]
 
 
 def sha256_of(path: Path) -> str:
@@ -18,18 +25,77 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract_file(path: str | Path, relative_path: str | None = None, sha256: str | None = None) -> Report:
-    """Read one report file. `relative_path` is what `source.path` says (default: the file name).
+def extract_file(
+    source: Input, relative_path: str | None = None, sha256: str | None = None, *, name: str | None = None
+) -> Report:
+    """Read one report: a path, its bytes, or a binary file object (open(..., "rb"), io.BytesIO, an upload).
 
-    Raises extract.ReadError or normalize.NotAReport with the reason when the
-    file cannot be read as a report.
+    The format is sniffed from the bytes; `name` (default: the path's or the
+    file object's name, else "report") is the file name the report was
+    archived under, whose suffix decides the contract's `format` where the
+    bytes leave it open (a .doc that is RTF inside is "doc").
+    `relative_path` is what `source.path` says (default: the name).
+
+    Raises jixiao.ReadError (the file cannot be read) or jixiao.NotAReport
+    (it holds no report), both jixiao.JixiaoError, with the reason.
     """
-    path = Path(path)
+    if isinstance(source, str | os.PathLike):
+        return _extract_path(Path(source), relative_path or name or Path(source).name, sha256)
+    data = bytes(source) if isinstance(source, bytes | bytearray | memoryview) else source.read()
+    if not isinstance(data, bytes):
+        raise TypeError("extract_file needs a path, bytes or a file object opened in binary mode")
+    name = Path(name or getattr(source, "name", None) or "report").name
+    with tempfile.TemporaryDirectory(prefix="jixiao-input-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        return _extract_path(path, relative_path or name, sha256 or hashlib.sha256(data).hexdigest())
+
+
+def _extract_path(path: Path, relative_path: str, sha256: str | None) -> Report:
     document = read_document(path)
-    source = Source(
-        path=relative_path or path.name,
-        format=document.format,
-        sha256=sha256 or sha256_of(path),
-        pages=document.pages,
-    )
-    return normalize(document, source)
+    source = Source(path=relative_path, format=document.format, sha256=sha256 or sha256_of(path), pages=document.pages)
+    try:
+        return normalize(document, source)
+    except NotAReport as exc:  # normalize's own class: users catch the one in jixiao.errors
+        if isinstance(exc, errors.NotAReport):
+            raise
+        raise errors.NotAReport(str(exc)) from None
+
+
+def extract_many(paths: Iterable[str | os.PathLike]) -> dict:
+    """Files and folders (walked as `jixiao extract` walks them) → {table name: pandas DataFrame}, for notebooks.
+
+    The tables are those of OUT/tables (docs/tables.md), each report once
+    however many paths hold its bytes, plus `files`: one row per file with
+    its `path`, `status` ("ok", "warnings", "failed" or "skipped"),
+    `error` (the reason, or the warning codes) and `report_id`.  Files are
+    read one after the other in this process; for thousands, use the
+    `jixiao extract` command, which runs them in parallel and resumes.
+    """
+    import pandas as pd
+
+    from jixiao.batch import find_inputs, os_file
+
+    rows: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
+    files, seen = [], set()
+    for found in find_inputs([Path(p) for p in paths]):
+        row = {"path": found.path.as_posix(), "status": "ok", "error": None, "report_id": None}
+        junk = None if found.explicit else os_file(found.path.name)
+        if junk:
+            files.append(row | {"status": "skipped", "error": f"{junk}, not a document"})
+            continue
+        try:
+            report = extract_file(found.path, found.relative)
+        except errors.JixiaoError as exc:
+            files.append(row | {"status": "failed", "error": str(exc)})
+            continue
+        codes = sorted({w.code for w in report.warnings})
+        files.append(row | {"status": "warnings" if codes else "ok", "error": "; ".join(codes) or None,
+                            "report_id": report.report_id})  # fmt: skip
+        if report.report_id not in seen:
+            seen.add(report.report_id)
+            for table, table_rows in report.to_rows().items():
+                rows[table].extend(table_rows)
+    frames = {name: typed_frame(name, table_rows) for name, table_rows in rows.items()}
+    frames["files"] = pd.DataFrame(files, columns=["path", "status", "error", "report_id"]).astype("string")
+    return frames

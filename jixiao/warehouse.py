@@ -5,11 +5,14 @@
   a Parquet dataset partitioned (Hive style) by the report's fiscal year,
   joined from `reports` by report_id; a report without one is under
   `fiscal_year=__HIVE_DEFAULT_PARTITION__`.
-- optionally a DuckDB database holding the tables with primary keys.  The
-  same bytes under two paths are one report_id: the flat tables hold both
-  copies (one per input), the database holds the report once (its first path).
+- optionally a DuckDB database holding the tables with primary and foreign
+  keys, and the manifest.
 
-Every file is built under a temp name and renamed into place.
+The same bytes under two paths are one report (one report_id): every table
+holds it once, from its first path; the manifest lists every path with its
+report_id.  Every table is written even when empty, with its columns.  Every
+file is built under a temp name, flushed and renamed into place; the DuckDB
+tables are replaced in one transaction.
 """
 
 from __future__ import annotations
@@ -27,9 +30,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from jixiao.batch import BatchError
+from jixiao.batch import CONVERTED, MANIFEST_COLUMNS, BatchError
 from jixiao.normalize.records import MAP, TABLE_COLUMNS, Report, typed_frame
-from jixiao.writers import TEMP_SUFFIX, atomic_path, make_public
+from jixiao.writers import CSV_ENCODING, TEMP_SUFFIX, atomic_path, make_public, sync
 
 FLUSH_ROWS = 10_000  # rows of one table held before they are written out (bounds memory)
 
@@ -47,8 +50,17 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "warnings": ("report_id", "seq"),
     "unrecognised_cells": ("report_id", "table", "row", "col"),
 }
+# Foreign keys: (columns, parent table).  Department-scope rows have project_seq 0, which no project has,
+# so only the spending plan (always a project's) references projects.
+TABLE_REFERENCES: dict[str, tuple[tuple[str, ...], str]] = {
+    "spending_plan": (("report_id", "project_seq"), "projects"),
+    **{name: (("report_id",), "reports") for name in TABLE_COLUMNS if name not in ("reports", "spending_plan")},
+}
+MANIFEST_TABLE, MANIFEST_KEY = "manifest", ("input",)
 _KEY_FILL = {"project_seq": "0", "section": "''"}
-_DUCKDB_TYPES = {"string": "VARCHAR", "Int64": "BIGINT", "Float64": "DOUBLE", MAP: "MAP(VARCHAR, VARCHAR)"}
+_DUCKDB_TYPES = {
+    "string": "VARCHAR", "Int64": "BIGINT", "Float64": "DOUBLE", "boolean": "BOOLEAN", MAP: "MAP(VARCHAR, VARCHAR)"
+}  # fmt: skip
 _ARROW_TYPES = {
     "string": pa.string(),
     "Int64": pa.int64(),
@@ -58,12 +70,13 @@ _ARROW_TYPES = {
 
 
 def write_warehouse(manifest: pd.DataFrame, out_dir: Path, duckdb_path: Path | None = None) -> None:
-    """Tables of every report the manifest lists as converted or skipped (each JSON once)."""
-    outputs = manifest.loc[manifest["status"].isin(["ok", "warnings", "skipped"]), "output"].dropna().unique()
+    """Tables of every report the manifest lists as converted, each report_id once (its first path)."""
+    converted = manifest[manifest["status"].isin(CONVERTED) & manifest["output"].notna()]
+    outputs = converted.drop_duplicates("report_id")["output"]
     write_tables([out_dir / output for output in outputs], out_dir / "tables")
     write_partitioned(out_dir / "tables", out_dir / "warehouse")
     if duckdb_path:
-        write_duckdb(out_dir / "tables", Path(duckdb_path))
+        write_duckdb(out_dir / "tables", manifest, Path(duckdb_path))
 
 
 def table_schema(name: str) -> pa.Schema:
@@ -93,7 +106,7 @@ def write_tables(report_files: list[Path], tables_dir: Path) -> None:
             parquet[name] = pq.ParquetWriter(parquet_path, schemas[name])
             stack.callback(parquet[name].close)  # closed before the rename (callbacks run last-in first-out)
             csv_path = stack.enter_context(atomic_path(tables_dir / f"{name}.csv"))
-            csv[name] = stack.enter_context(open(csv_path, "w", encoding="utf-8", newline=""))
+            csv[name] = stack.enter_context(open(csv_path, "w", encoding=CSV_ENCODING, newline=""))
             typed_frame(name, []).to_csv(csv[name], index=False)
 
         def flush(name: str) -> None:
@@ -129,18 +142,18 @@ def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
             schema = source.schema_arrow.remove_metadata()
             if "fiscal_year" in schema.names:
                 schema = schema.remove(schema.get_field_index("fiscal_year"))
-            (building / name).mkdir()  # an empty table is an empty folder
+            (building / name).mkdir()
             writers: dict[str, pq.ParquetWriter] = {}
             try:
+                if not source.metadata.num_rows:
+                    _write_empty(building / name, schema)
                 for batch in source.iter_batches(batch_size=FLUSH_ROWS):
                     years = _fiscal_years(batch, reports)
                     for year in pc.unique(years).to_pylist():
                         rows = pc.is_null(years) if year is None else pc.equal(years, year)
-                        part = "__HIVE_DEFAULT_PARTITION__" if year is None else str(year)
+                        part = _NO_YEAR if year is None else str(year)
                         if part not in writers:
-                            folder = building / name / f"fiscal_year={part}"
-                            folder.mkdir()
-                            writers[part] = pq.ParquetWriter(folder / "part-0.parquet", schema)
+                            writers[part] = _partition_writer(building / name, part, schema)
                         part_rows = batch.filter(rows).select(schema.names).cast(schema)
                         writers[part].write_table(
                             pa.Table.from_batches([part_rows])
@@ -148,9 +161,32 @@ def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
             finally:
                 for writer in writers.values():
                     writer.close()
+        sync(building)
         _replace_folder(building, warehouse_dir)
     finally:
         shutil.rmtree(building, ignore_errors=True)
+
+
+_NO_YEAR = "__HIVE_DEFAULT_PARTITION__"
+
+
+def _partition_writer(table_dir: Path, part: str, schema: pa.Schema) -> pq.ParquetWriter:
+    folder = table_dir / f"fiscal_year={part}"
+    folder.mkdir()
+    return pq.ParquetWriter(folder / "part-0.parquet", schema)
+
+
+def _write_empty(table_dir: Path, schema: pa.Schema) -> None:
+    """An empty table as one file with its columns, fiscal_year included, in a folder that is no partition.
+
+    A `fiscal_year=…` folder with no rows would leave pyarrow's Hive
+    partitioning nothing to infer the key's type from; `no_rows/` is ignored
+    as a partition by pyarrow, pandas and DuckDB, and `*/*.parquet` finds it.
+    """
+    (table_dir / "no_rows").mkdir()
+    pq.write_table(
+        schema.append(pa.field("fiscal_year", pa.int64())).empty_table(), table_dir / "no_rows" / "part-0.parquet"
+    )
 
 
 def _fiscal_years(batch: pa.RecordBatch, reports: pa.Table) -> pa.Array:
@@ -172,39 +208,46 @@ def _replace_folder(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_duckdb(tables_dir: Path, target: Path) -> None:
-    """A DuckDB database file with every table and its primary key (TABLE_KEYS), built aside then renamed."""
+def write_duckdb(tables_dir: Path, manifest: pd.DataFrame, target: Path) -> None:
+    """jixiao's tables (TABLE_COLUMNS and the manifest) in a DuckDB database, with their keys.
+
+    jixiao owns exactly these tables in the database's main schema: they are
+    dropped and rebuilt in one transaction, so a reader sees the old ones or
+    the new ones, a run killed midway changes nothing, and every other table
+    in the file stays as it is.
+    """
     try:
-        _build_duckdb(tables_dir, target)
-    except duckdb.Error as exc:
-        raise BatchError(f"cannot build the DuckDB database {target}: {exc}") from None
-
-
-def _build_duckdb(tables_dir: Path, target: Path) -> None:
-    with atomic_path(target) as building:
-        building.unlink()  # DuckDB creates its own file
-        with duckdb.connect(str(building)) as db:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with duckdb.connect(str(target)) as db:
+            db.execute("BEGIN TRANSACTION")
+            for name in [MANIFEST_TABLE, *reversed(TABLE_COLUMNS)]:  # children before the tables they reference
+                db.execute(f'DROP TABLE IF EXISTS "{name}"')
             for name, columns in TABLE_COLUMNS.items():
+                db.execute(_create_table(name, columns, TABLE_KEYS[name], TABLE_REFERENCES.get(name)))
                 keys = TABLE_KEYS[name]
-                definitions = [
-                    f'"{c}" {_DUCKDB_TYPES[t]}{" NOT NULL" if c in keys else ""}' for c, t in columns.items()
-                ]
-                key = ", ".join(f'"{k}"' for k in keys)  # quoted: table and row are SQL keywords
-                db.execute(f"CREATE TABLE {name} ({', '.join(definitions)}, PRIMARY KEY ({key}))")
                 select = [
                     f'COALESCE("{c}", {_KEY_FILL[c]})' if c in keys and c in _KEY_FILL else f'"{c}"' for c in columns
                 ]
                 parquet = str(tables_dir / f"{name}.parquet")
-                db.execute(f"INSERT INTO {name} {_one_copy(name, select)}", [parquet])
+                db.execute(f'INSERT INTO "{name}" SELECT {", ".join(select)} FROM read_parquet(?)', [parquet])
+            reference = (("report_id",), "reports")
+            db.execute(_create_table(MANIFEST_TABLE, MANIFEST_COLUMNS, MANIFEST_KEY, reference))
+            db.register("jixiao_manifest", manifest)
+            db.execute(f'INSERT INTO "{MANIFEST_TABLE}" SELECT * FROM jixiao_manifest')
+            db.execute("COMMIT")
+    except (duckdb.Error, OSError) as exc:
+        raise BatchError(f"cannot write the DuckDB database {target}: {exc}") from None
 
 
-def _one_copy(name: str, select: list[str]) -> str:
-    """A SELECT over the table's Parquet keeping one copy of a report that several inputs hold.
+def _create_table(
+    name: str, columns: dict[str, str], keys: tuple[str, ...], reference: tuple[tuple[str, ...], str] | None
+) -> str:
+    def quoted(names: tuple[str, ...]) -> str:
+        return ", ".join(f'"{n}"' for n in names)  # quoted: table and row are SQL keywords
 
-    Copies of a report's rows are identical except the report's source_path, so
-    DISTINCT drops them, and a key that is still duplicated is a real error.
-    """
-    if name == "reports":
-        first = "QUALIFY row_number() OVER (PARTITION BY report_id ORDER BY source_path) = 1"
-        return f"SELECT {', '.join(select)} FROM read_parquet(?) {first}"
-    return f"SELECT DISTINCT {', '.join(select)} FROM read_parquet(?)"
+    definitions = [f'"{c}" {_DUCKDB_TYPES[t]}{" NOT NULL" if c in keys else ""}' for c, t in columns.items()]
+    definitions.append(f"PRIMARY KEY ({quoted(keys)})")
+    if reference:
+        (own, parent) = reference
+        definitions.append(f"FOREIGN KEY ({quoted(own)}) REFERENCES {parent} ({quoted(TABLE_KEYS[parent])})")
+    return f'CREATE TABLE "{name}" ({", ".join(definitions)})'

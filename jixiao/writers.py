@@ -1,4 +1,8 @@
-"""Outputs, each written atomically: a temp file beside the target, then rename."""
+"""Outputs, each written atomically: a temp file beside the target, flushed to disk (fsync), then rename.
+
+The fsync before the rename is what makes the rename safe against a power
+loss: without it the new name can point at data still in the page cache.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import pandas as pd
 from jixiao.normalize.records import Report
 
 TEMP_SUFFIX = ".part"
+CSV_ENCODING = "utf-8-sig"  # with a BOM: Excel and WPS on Windows read it as UTF-8, not as the ANSI code page
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -36,9 +41,21 @@ def atomic_path(target: Path) -> Iterator[Path]:
     make_public(temp_path)
     try:
         yield temp_path
+        sync(temp_path)
         os.replace(temp_path, target)
     finally:
         temp_path.unlink(missing_ok=True)
+
+
+def sync(path: Path) -> None:
+    """Flush a written file (or every file under a folder) to disk."""
+    for file in sorted(path.rglob("*")) + [path] if path.is_dir() else [path]:
+        if file.is_file():
+            descriptor = os.open(file, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
 
 
 def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
@@ -53,6 +70,6 @@ def write_report(report: Report, target: Path) -> None:
 
 
 def write_frame(frame: pd.DataFrame, base: Path) -> None:
-    """`base`.csv (UTF-8) and `base`.parquet (typed)."""
-    atomic_write(base.with_suffix(".csv"), lambda temp: frame.to_csv(temp, index=False, encoding="utf-8"))
+    """`base`.csv (UTF-8 with BOM) and `base`.parquet (typed)."""
+    atomic_write(base.with_suffix(".csv"), lambda temp: frame.to_csv(temp, index=False, encoding=CSV_ENCODING))
     atomic_write(base.with_suffix(".parquet"), lambda temp: frame.to_parquet(temp, index=False))

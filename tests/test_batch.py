@@ -15,11 +15,9 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
-from jixiao.extract import ReadError
-from jixiao.normalize import NotAReport
 from jixiao.normalize.records import TABLE_COLUMNS
 
-from jixiao import extract_file
+from jixiao import JixiaoError, extract_file
 from jixiao.batch import BatchOptions, make_job, run
 from jixiao.engines import Sandbox, _kill_tree
 from jixiao.pipeline import sha256_of
@@ -56,7 +54,7 @@ def single_file_json(path: Path, relative: str) -> str | None:
     """What converting this one file alone writes; None when it is not a readable report."""
     try:
         return extract_file(path, relative, sha256_of(path)).to_json().decode("utf-8")
-    except (ReadError, NotAReport):
+    except JixiaoError:
         return None
 
 

@@ -1,6 +1,7 @@
 """Progress: log lines when stderr is not a terminal, nothing when quiet; the summary's counts."""
 
 import io
+import time
 
 from jixiao import progress
 from jixiao.batch import typed_manifest
@@ -35,3 +36,33 @@ def test_the_summary_counts_by_status_and_by_format():
     text = progress.summary(typed_manifest(rows), 2.04)
     assert text == "4 files in 2.0 s: 1 ok, 1 warnings, 1 skipped, 1 failed; txt 3, pdf 1"
     assert progress.summary(typed_manifest([]), 0) == "0 files in 0.0 s: nothing to do; no formats"
+
+
+def test_without_a_terminal_a_heartbeat_line_comes_while_no_file_finishes(monkeypatch):
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.1)
+    stream = io.StringIO()
+    reporter = progress.Progress(stream)
+    reporter.start(3)
+    time.sleep(0.45)  # a slow file: nothing finishes
+    reporter.close()
+    lines = stream.getvalue().splitlines()
+    assert 3 <= len(lines) <= 5 and set(lines) == {"jixiao: 0/3 files, 0 failed, 0.0 files/s"}
+    time.sleep(0.2)
+    assert len(stream.getvalue().splitlines()) == len(lines)  # closed: it stops
+
+
+def test_verbose_progress_writes_a_line_per_file():
+    stream = io.StringIO()
+    reporter = progress.Progress(stream, verbose=True)
+    reporter.start(2)
+    reporter.update({"status": "ok", "path": "a.txt", "error": None})
+    reporter.update({"status": "failed", "path": "b.pdf", "error": "b.pdf: no text layer"})
+    reporter.close()
+    assert stream.getvalue().splitlines() == ["ok       a.txt", "failed   b.pdf  b.pdf: no text layer"]
+
+
+def test_the_summary_names_the_inputs_an_earlier_run_converted():
+    rows = [{"path": "a", "format": "txt", "status": "ok", "resumed": True},
+            {"path": "b", "format": "txt", "status": "warnings", "resumed": False}]  # fmt: skip
+    text = progress.summary(typed_manifest(rows), 1.0)
+    assert text == "2 files in 1.0 s: 1 ok, 1 warnings (1 converted by an earlier run); txt 2"

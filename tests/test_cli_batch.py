@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 
 from jixiao.batch import STATE_DIR
+from jixiao.pipeline import sha256_of
 from tests.conftest import ROOT, SAMPLES
 
 JIXIAO = [sys.executable, "-m", "jixiao.cli"]
@@ -132,13 +134,117 @@ def test_duckdb_holds_the_tables_with_their_keys(tmp_path):
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".") and p.name != STATE_DIR) == []
 
 
-def test_two_roots_with_the_same_relative_path_do_not_overwrite_each_other(tmp_path):
-    for root in ("a", "b"):
+def test_two_roots_with_the_same_relative_paths_convert_each_under_its_root_name(tmp_path):
+    for root, sample in (("batch01", "jiaoyu_2019.txt"), ("batch02", "yibao_2023.txt")):
+        (tmp_path / root / "sub").mkdir(parents=True)
+        shutil.copyfile(SAMPLES / "hebei" / sample, tmp_path / root / "sub" / "a.txt")
+    out = tmp_path / "out"
+    result = extract(tmp_path / "batch01", tmp_path / "batch02", "-o", out, "-q")
+    assert result.returncode == 0, result.stderr
+    manifest = pd.read_csv(out / "manifest.csv").set_index("path")
+    assert list(manifest.index) == ["batch01/sub/a.txt", "batch02/sub/a.txt"]
+    assert set(manifest["status"]) <= {"ok", "warnings"}
+    for name, sample in (("batch01", "jiaoyu_2019.txt"), ("batch02", "yibao_2023.txt")):
+        report = json.loads((out / "json" / name / "sub" / "a.txt.json").read_text(encoding="utf-8"))
+        assert report["source"]["path"] == f"{name}/sub/a.txt"
+        assert report["report"]["report_id"] == manifest.loc[f"{name}/sub/a.txt", "report_id"]
+        assert report["source"]["sha256"] == sha256_of(SAMPLES / "hebei" / sample)
+    # a later run of one of the roots keeps the names OUT gave (and so resumes)
+    again = extract(tmp_path / "batch02", "-o", out, "-q")
+    assert again.returncode == 0, again.stderr
+    manifest = pd.read_csv(out / "manifest.csv").set_index("path")
+    assert list(manifest.index) == ["batch01/sub/a.txt", "batch02/sub/a.txt"]
+    assert manifest.loc["batch02/sub/a.txt", "resumed"]
+
+
+def test_a_root_whose_paths_are_taken_in_out_by_another_input_is_led_by_its_name(tmp_path):
+    for root in ("first", "second"):
         (tmp_path / root).mkdir()
-        shutil.copyfile(SAMPLES / "hebei" / "jiaoyu_2019.txt", tmp_path / root / "report.txt")
-    result = extract(tmp_path / "a", tmp_path / "b", "-o", tmp_path / "out", "-q")
+        shutil.copyfile(SAMPLES / "hebei" / "jiaoyu_2019.txt", tmp_path / root / "a.txt")
+    out = tmp_path / "out"
+    assert extract(tmp_path / "first", "-o", out, "-q").returncode == 0
+    assert extract(tmp_path / "second", "-o", out, "-q").returncode == 0
+    manifest = pd.read_csv(out / "manifest.csv").set_index("path")
+    assert dict(manifest["input"]) == {"a.txt": str(tmp_path / "first" / "a.txt"),
+                                       "second/a.txt": str(tmp_path / "second" / "a.txt")}  # fmt: skip
+    assert (out / "json" / "a.txt.json").is_file() and (out / "json" / "second" / "a.txt.json").is_file()
+
+
+def test_operating_system_files_and_documents_that_are_not_reports_are_skipped_rows(inputs, tmp_path):
+    (inputs / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
+    (inputs / "2020" / "desktop.ini").write_text("[.ShellClassInfo]\n", encoding="utf-16")
+    (inputs / "2020" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1" + bytes(100))
+    (inputs / "说明.md").write_text("# 说明\n本文件夹存放2020年各部门的绩效目标表。\n", encoding="utf-8")
+    (inputs / "~$jiaoyu.docx").write_bytes(b"\x05owner" + bytes(150))
+    out = tmp_path / "out"
+    result = extract(inputs, "-o", out, "-q")
+    assert result.returncode == 0, result.stderr
+    manifest = pd.read_csv(out / "manifest.csv").set_index("path")
+    skipped = manifest.loc[manifest["status"] == "skipped", "error"].to_dict()
+    assert skipped == {
+        "2020/.DS_Store": "2020/.DS_Store: macOS folder settings, not a document",
+        "2020/desktop.ini": "2020/desktop.ini: Windows folder settings, not a document",
+        "Thumbs.db": "Thumbs.db: Windows thumbnail cache, not a document",
+        "~$jiaoyu.docx": "~$jiaoyu.docx: Office lock file, not a document",
+        "说明.md": "说明.md: not a report (no table in it: not a performance-goal report)",
+    }
+    assert set(manifest.drop(list(skipped))["status"]) <= {"ok", "warnings"}
+    assert not (out / "json" / "说明.md.json").exists()
+    # named explicitly, the same files are inputs that fail
+    named = extract(inputs / "Thumbs.db", inputs / "说明.md", "-o", tmp_path / "named", "-q")
+    assert named.returncode == 1
+    assert "failed: 说明.md: no table in it" in named.stderr and "failed: Thumbs.db: " in named.stderr
+
+
+def test_an_input_without_files_or_an_include_matching_nothing_says_so_and_exits_1(inputs, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = extract(tmp_path / "empty", "-o", tmp_path / "out")
     assert result.returncode == 1
-    manifest = pd.read_csv(tmp_path / "out" / "manifest.csv").set_index("path")
-    assert manifest.loc["report.txt", "status"] == "warnings"
-    second = str(tmp_path / "b" / "report.txt")
-    assert manifest.loc[second, "error"] == f"{second}: another input already has the relative path report.txt"
+    assert result.stderr == f"jixiao: no input files in {tmp_path / 'empty'}\n"
+    result = extract(inputs, "-o", tmp_path / "out", "--include", "*.pdf")
+    assert result.returncode == 1
+    assert result.stderr == f"jixiao: no input files matching --include/--exclude in {inputs}\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_usage_error_shows_the_subcommand_usage(tmp_path):
+    for args in (["missing", "-o", "out"], ["samples"], ["samples", "-o", "out", "--workers", "x"]):
+        result = subprocess.run([*JIXIAO, "extract", *args], cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 2
+        assert result.stderr.startswith("usage: jixiao extract [-h] -o OUT"), result.stderr
+
+
+def test_verbose_prints_a_line_per_file(inputs, tmp_path):
+    (inputs / "empty.txt").write_bytes(b"")
+    result = extract(inputs, "-o", tmp_path / "out", "-v")
+    assert result.returncode == 1
+    lines = sorted(line for line in result.stderr.splitlines() if not line.startswith("  failed:"))
+    manifest = pd.read_csv(tmp_path / "out" / "manifest.csv", keep_default_na=False)
+    assert len(manifest) == 4 and "failed" in set(manifest["status"])
+    expected = [f"{r.status:8} {r.path}" + (f"  {r.error}" if r.error else "") for r in manifest.itertuples()]
+    assert lines == sorted(expected)
+
+
+def test_libreoffice_is_looked_up_once_per_run_and_its_absence_fails_only_the_files_needing_it(tmp_path, monkeypatch):
+    from jixiao.extract import convert
+
+    from jixiao.batch import BatchOptions, run
+    from jixiao.errors import ReadError
+
+    looked_up = []
+
+    def missing() -> str:
+        looked_up.append(1)
+        raise ReadError("LibreOffice is needed to read this Word format and is not installed: apt-get install …")
+
+    monkeypatch.setattr(convert, "soffice_binary", missing)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("jiaoyu_2019.doc", "yibao_2023.doc", "wenlv_2020.txt"):
+        shutil.copyfile(SAMPLES / "hebei" / name, inputs / name)
+    manifest = run([inputs], tmp_path / "out", BatchOptions(workers=1)).set_index("path")
+    assert looked_up == [1]
+    for name in ("jiaoyu_2019.doc", "yibao_2023.doc"):
+        assert manifest.loc[name, "status"] == "failed"
+        assert manifest.loc[name, "error"].startswith(f"{name}: LibreOffice is needed")
+    assert manifest.loc["wenlv_2020.txt", "status"] in ("ok", "warnings")
