@@ -299,7 +299,9 @@ class WordWalker:
                 if v_merge == "continue" and above is not None and above.colspan == span:
                     above.rowspan = row_index - above.row + 1
                     row_cells.append(above)
-                    if any((text.text or "").strip() for text in tc.iter(_T)):  # no walk: it would advance lists
+                    # no walk (it would advance lists); text repeating the cell above loses nothing
+                    hidden = "".join(text.text or "" for text in tc.iter(_T)).split()
+                    if hidden and hidden != above.text.split():
                         self.notes.append(
                             ("merged_cell_text", f"table {index}, row {row_index + 1}, column {col + 1}: text in a "
                              "cell merged into the one above is not shown by Word and was not read")

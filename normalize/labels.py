@@ -96,7 +96,8 @@ def strip_weight(text: str | None) -> str | None:
     """`产出指标(50分)` → `产出指标`; other text unchanged."""
     if text is None:
         return None
-    return _WEIGHT.sub("", to_halfwidth(text)).strip() or None
+    halfwidth = to_halfwidth(text)
+    return (_WEIGHT.sub("", halfwidth).strip() or None) if _WEIGHT.search(halfwidth) else text
 
 
 def label_and_amount(text: str) -> tuple[str, str] | None:

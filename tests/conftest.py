@@ -83,18 +83,6 @@ def seed_truth() -> dict:
 _SKIPPED: list[str] = []
 
 
-# TEMPORARY (lead, remove when branch `layoutkit` lands): the samples of these families wait for their layouts.
-_PENDING_LAYOUTS = ("national/", "dept_overall/", "mixed/", "unknown/", "[chengde_2022]", "[ezhou_2021]",
-                    "[gansu_2023]", "[guichi_2021]", "[linxi_2024]", "[ningjin_2023]", "[ningxiang_2019]",
-                    "[qingshan_2020]", "[ningjin_ziping_2022]")  # fmt: skip
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.nodeid.startswith("tests/test_samples.py") and any(p in item.nodeid for p in _PENDING_LAYOUTS):
-            item.add_marker(pytest.mark.xfail(reason="its layout is not on main yet (branch layoutkit)"))
-
-
 def pytest_runtest_logreport(report):
     if report.skipped and not hasattr(report, "wasxfail"):
         _SKIPPED.append(report.nodeid)

@@ -1,5 +1,8 @@
-"""One module per report layout; each has NAME, detect(document) and normalize(document, report)."""
+"""One module per report layout: NAME, score(signature) → int (0: not mine) and read(reading).
 
-from jixiao.normalize.layouts import hebei
+The order breaks ties (with an `ambiguous_layout` warning).
+"""
 
-LAYOUTS = [hebei]
+from jixiao.normalize.layouts import dept_overall, hebei, national
+
+LAYOUTS = [hebei, national, dept_overall]

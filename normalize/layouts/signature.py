@@ -1,0 +1,46 @@
+"""What a table's labels say about it: the features each layout scores a table by."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jixiao.extract.model import Table
+from jixiao.normalize.labels import fold, match
+
+# A self-evaluation (绩效自评表) reports results, not goals: no layout reads it.
+_SELF_EVALUATION = re.compile(r"^(?:实际完成(?:值|情况)?|(?:全年)?执行数|执行率|(?:自评)?得分|偏差原因.*)$")
+_HEBEI = ("资金支出计划", "支出计划", "资金支出进度", "预算支出计划", "预算规模及资金用途")
+
+
+@dataclass(frozen=True)
+class Signature:
+    fields: frozenset[str]  # vocabulary fields its label cells name exactly or by pattern
+    indicator_header: bool
+    money: bool
+    hebei: bool
+    self_evaluation: bool
+
+    def has(self, *fields: str) -> bool:
+        return any(f in self.fields for f in fields)
+
+
+def signature(table: Table) -> Signature:
+    fields: set[str] = set()
+    labels = set()
+    for cell in table.cells:
+        label = fold(cell.text).text
+        if not label or len(label) > 16:
+            continue
+        labels.add(label)
+        for group in ("project", "indicator", "department", "block", "task"):
+            found = match(cell.text, group)
+            if found and found.how != "fuzzy":
+                fields.add(found.field)
+    return Signature(
+        fields=frozenset(fields),
+        indicator_header="indicator.level1" in fields,
+        money=any(f.startswith("project.budget_") for f in fields) or "block.money" in fields,
+        hebei=any(label in _HEBEI for label in labels),
+        self_evaluation=any(_SELF_EVALUATION.search(label) for label in labels),
+    )
