@@ -37,21 +37,20 @@ from typing import Protocol
 
 import pandas as pd
 
-from jixiao import __version__
 from jixiao.errors import BatchError, NoInputs, NotAReport, ReadError
 from jixiao.extract import reported_format, sniff
 from jixiao.extract.pdf import OCR_TIME_PER_PAGE, scanned_pages
 from jixiao.extract.sniff import HTML, MHT, OLE, PDF, RTF, WORDML
 from jixiao.normalize.records import Report
-from jixiao.pipeline import extract_file, sha256_of
+from jixiao.pipeline import READER_VERSION, extract_file, report_status, sha256_of
 from jixiao.writers import TEMP_SUFFIX, atomic_write, write_frame, write_report
 
 MANIFEST_COLUMNS = {
     "path": "string", "input": "string", "format": "string", "status": "string", "error": "string",
     "report_id": "string", "sha256": "string", "projects": "Int64", "indicators": "Int64", "goals": "Int64",
-    "measures": "Int64", "warnings": "Int64", "seconds": "Float64", "output": "string", "resumed": "boolean",
+    "measures": "Int64", "warnings": "Int64", "unrecognised_tables": "Int64", "seconds": "Float64", "output": "string", "resumed": "boolean",
 }  # fmt: skip
-CONVERTED = ("ok", "warnings")
+CONVERTED = ("ok", "warnings", "partial")
 STATE_DIR = ".state"
 # Kinds that LibreOffice turns into .docx before reading: at most one soffice per worker.
 SOFFICE_KINDS = frozenset({OLE, RTF, HTML, MHT})
@@ -250,13 +249,13 @@ def convert_one(job: Job, out_dir: Path) -> dict:
         row = failed_row(job, f"internal error ({type(exc).__name__}: {exc})")
     else:
         row = _input_row(job) | _report_counts(report)
-        row["status"] = "warnings" if report.warnings else "ok"
+        row["status"] = report_status(report)
         if report.warnings:
             row["error"] = "; ".join(sorted({w.code for w in report.warnings}))
         row["output"] = target.relative_to(out_dir).as_posix()
     row["seconds"] = round(time.perf_counter() - started, 4)
     if row["status"] in CONVERTED:
-        record = {"jixiao": __version__, "row": row}
+        record = {"jixiao": READER_VERSION, "row": row}
         atomic_write(state_record(out_dir, job.relative), lambda temp: temp.write_text(json.dumps(record)))
     return row
 
@@ -288,6 +287,7 @@ def _report_counts(report: Report) -> dict:
         "goals": len(report.department_goals) + sum(len(p.goals) for p in report.projects),
         "measures": len(report.measures),
         "warnings": len(report.warnings),
+        "unrecognised_tables": len(report.unrecognised_tables),
     }
 
 
@@ -298,7 +298,7 @@ def earlier_conversion(out_dir: Path, job: Job) -> dict | None:
     except (OSError, ValueError):
         return None
     row = record.get("row") or {}
-    if record.get("jixiao") != __version__ or row.get("sha256") != job.sha256:
+    if record.get("jixiao") != READER_VERSION or row.get("sha256") != job.sha256:
         return None
     if row.get("path") != job.relative or not (out_dir / row.get("output", "\0")).is_file():
         return None
@@ -377,7 +377,7 @@ def load_store(out_dir: Path) -> dict[str, dict]:
         try:
             if state.stat().st_mtime_ns > written:
                 record = json.loads(state.read_text(encoding="utf-8"))
-                if record.get("jixiao") == __version__ and (out_dir / record["row"]["output"]).is_file():
+                if record.get("jixiao") == READER_VERSION and (out_dir / record["row"]["output"]).is_file():
                     store[record["row"]["input"]] = record["row"]
         except (OSError, ValueError, KeyError):
             continue  # a record it cannot use: that input is converted again when next given

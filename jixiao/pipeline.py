@@ -9,12 +9,34 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
+import jixiao.extract
+import jixiao.normalize
 from jixiao import errors
 from jixiao.extract import read_document
 from jixiao.normalize import NotAReport, normalize
 from jixiao.normalize.records import TABLE_COLUMNS, Report, Source, typed_frame
 
 Input = str | os.PathLike | bytes | IO[bytes]
+
+
+def _code_digest() -> str:
+    """The jixiao version and a digest of the readers' and layouts' code: what decides the output."""
+    digest = hashlib.sha256()
+    for package in (jixiao.extract, jixiao.normalize):
+        for source in sorted(Path(package.__file__).parent.rglob("*.py")):
+            digest.update(source.read_bytes())
+    return f"{jixiao.__version__}+{digest.hexdigest()[:12]}"
+
+
+# Resume re-converts a file when this changes: a new version, or a changed reader or layout.
+READER_VERSION = _code_digest()
+
+
+def report_status(report: Report) -> str:
+    """`partial` when tables were left unread (kept in unrecognised_tables), `warnings`, or `ok`."""
+    if report.unrecognised_tables:
+        return "partial"
+    return "warnings" if report.warnings else "ok"
 
 
 def sha256_of(path: Path) -> str:
@@ -67,7 +89,7 @@ def extract_many(paths: Iterable[str | os.PathLike]) -> dict:
 
     The tables are those of OUT/tables (docs/tables.md), each report once
     however many paths hold its bytes, plus `files`: one row per file with
-    its `path`, `status` ("ok", "warnings", "failed" or "skipped"),
+    its `path`, `status` ("ok", "warnings", "partial", "failed" or "skipped"),
     `error` (the reason, or the warning codes) and `report_id`.  Files are
     read one after the other in this process; for thousands, use the
     `jixiao extract` command, which runs them in parallel and resumes.
@@ -90,7 +112,7 @@ def extract_many(paths: Iterable[str | os.PathLike]) -> dict:
             files.append(row | {"status": "failed", "error": str(exc)})
             continue
         codes = sorted({w.code for w in report.warnings})
-        files.append(row | {"status": "warnings" if codes else "ok", "error": "; ".join(codes) or None,
+        files.append(row | {"status": report_status(report), "error": "; ".join(codes) or None,
                             "report_id": report.report_id})  # fmt: skip
         if report.report_id not in seen:
             seen.add(report.report_id)

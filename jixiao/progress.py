@@ -104,7 +104,9 @@ def summary(manifest: pd.DataFrame, seconds: float) -> str:
     too: `…, 5 failed (90 converted by an earlier run); …`.
     """
     statuses = manifest["status"].value_counts()
-    by_status = ", ".join(f"{statuses[s]} {s}" for s in ("ok", "warnings", "skipped", "failed") if s in statuses)
+    by_status = ", ".join(
+        f"{statuses[s]} {s}" for s in ("ok", "warnings", "partial", "skipped", "failed") if s in statuses
+    )
     resumed = int(manifest["resumed"].fillna(False).sum()) if "resumed" in manifest else 0
     if resumed:
         by_status += f" ({resumed} converted by an earlier run)"

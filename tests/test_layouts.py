@@ -155,3 +155,19 @@ def test_a_self_evaluation_is_kept_as_cells_not_read_as_goals():
     result = extract_file(truth_path)
     assert result.report.layout is None and not result.projects
     assert all(t.title and t.title.endswith("自评表") for t in result.unrecognised_tables)
+
+
+def test_a_report_with_unread_tables_is_partial_in_the_manifest(tmp_path):
+    import jixiao
+
+    (unknown,) = (SAMPLES / "unknown").glob("*.txt")
+    files = jixiao.extract_many([unknown, SAMPLES / "hebei" / "yibao_2023.txt"])["files"].set_index("path")
+    assert files.loc[str(unknown), "status"] == "partial"
+    assert files.loc[str(SAMPLES / "hebei" / "yibao_2023.txt"), "status"] in ("ok", "warnings")
+
+
+def test_resume_key_follows_the_code_that_decides_the_output():
+    from jixiao import __version__
+    from jixiao.pipeline import READER_VERSION
+
+    assert READER_VERSION.startswith(__version__ + "+") and len(READER_VERSION) > len(__version__) + 8

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jixiao.extract.model import Table
 from jixiao.normalize.labels import fold, match
@@ -27,16 +28,13 @@ class Signature:
 
 def signature(table: Table) -> Signature:
     fields: set[str] = set()
-    labels = set()
+    labels: set[str] = set()
     for cell in table.cells:
-        label = fold(cell.text).text
-        if not label or len(label) > 16:
-            continue
-        labels.add(label)
-        for group in ("project", "indicator", "department", "block", "task"):
-            found = match(cell.text, group)
-            if found and found.how != "fuzzy":
-                fields.add(found.field)
+        if len(cell.text) <= 40:  # a sentence is no label: skip it before folding
+            label, named = _label_fields(cell.text)
+            if label:
+                labels.add(label)
+                fields.update(named)
     return Signature(
         fields=frozenset(fields),
         indicator_header="indicator.level1" in fields,
@@ -44,3 +42,13 @@ def signature(table: Table) -> Signature:
         hebei=any(label in _HEBEI for label in labels),
         self_evaluation=any(_SELF_EVALUATION.search(label) for label in labels),
     )
+
+
+@lru_cache(maxsize=16384)
+def _label_fields(text: str) -> tuple[str, frozenset[str]]:
+    """A cell's folded label (empty when it is no label) and the fields it names exactly or by pattern."""
+    label = fold(text).text
+    if not label or len(label) > 16:
+        return "", frozenset()
+    found = (match(text, group) for group in ("project", "indicator", "department", "block", "task"))
+    return label, frozenset(m.field for m in found if m and m.how != "fuzzy")
