@@ -370,8 +370,11 @@ def load_store(out_dir: Path) -> dict[str, dict]:
             frame = pd.read_parquet(manifest_file).reindex(columns=list(MANIFEST_COLUMNS))
         except (OSError, ValueError) as exc:
             raise BatchError(f"cannot read {manifest_file} (remove it to start OUT afresh): {exc}") from None
-        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-        store = {row["input"]: row for row in rows}
+        for row in frame.astype(object).where(frame.notna(), None).to_dict("records"):
+            if row["output"] and row["status"] == "skipped":  # manifests of jixiao before OUT accumulated: resumed
+                row["status"] = "warnings" if row["warnings"] else "ok"
+            if row["status"] not in CONVERTED or (out_dir / row["output"]).is_file():  # a JSON removed: forgotten
+                store[row["input"]] = row
         written = manifest_file.stat().st_mtime_ns
     for state in (out_dir / STATE_DIR).glob("*.json"):
         try:

@@ -25,6 +25,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import duckdb
+import msgspec
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -116,7 +117,10 @@ def write_tables(report_files: list[Path], tables_dir: Path) -> None:
             _csv_frame(name, frame).to_csv(csv[name], index=False, header=False)
 
         for path in report_files:
-            report = Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            try:
+                report = Report.from_json(path.read_bytes())
+            except (OSError, msgspec.DecodeError) as exc:  # changed or removed by hand since it was written
+                raise BatchError(f"cannot read {path} to build the tables ({exc}): remove it and run again") from None
             for name, rows in report.to_rows().items():
                 held[name].extend(rows)
                 if len(held[name]) >= FLUSH_ROWS:

@@ -264,3 +264,19 @@ def test_docs_tables_md_is_generated_from_the_records_and_up_to_date():
     for name, columns in TABLE_COLUMNS.items():
         section = text.split(f"\n## {name}\n")[1].split("\n## ")[0]
         assert [line.split("`")[1] for line in section.splitlines() if line.startswith("| `")] == list(columns)
+
+
+def test_a_json_removed_by_hand_is_forgotten_and_a_damaged_one_is_named(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for sample in HEBEI_TXT[:2]:
+        shutil.copyfile(sample, inputs / sample.name)
+    out = tmp_path / "out"
+    run([inputs / HEBEI_TXT[0].name], out, BatchOptions(workers=1))
+    (out / "json" / f"{HEBEI_TXT[0].name}.json").unlink()
+    run([inputs / HEBEI_TXT[1].name], out, BatchOptions(workers=1))
+    assert list(pd.read_parquet(out / "manifest.parquet")["path"]) == [HEBEI_TXT[1].name]
+    damaged = out / "json" / f"{HEBEI_TXT[1].name}.json"
+    damaged.write_text('{"report": ', encoding="utf-8")
+    with pytest.raises(BatchError, match=f"cannot read {damaged} to build the tables"):
+        run([inputs / HEBEI_TXT[0].name], out, BatchOptions(workers=1))
