@@ -60,6 +60,16 @@ def _check_spending_plan(pcts: list[float | None], where: str, warnings: list[Re
 
 def _check_indicators(indicators: list[Indicator], where: str, warnings: list[ReportWarning]) -> None:
     for index, indicator in enumerate(indicators):
+        if indicator.unit == "%" and indicator.value is not None and indicator.value > 100:
+            page = f"（第{indicator.source.page}页）" if indicator.source.page else ""
+            warnings.append(
+                ReportWarning(
+                    "implausible_value",
+                    f"指标“{indicator.level3}”{page}的指标值“{indicator.value_raw}”超过100%，"
+                    "可能是符号被误读为数字（如≥读作2），按原文保留。",
+                    f"{where}[{index}]",
+                )
+            )
         opposed = indicator.level1 in _OPPOSED_KINDS or any(
             "满意度" in (level or "") for level in (indicator.level2, indicator.level3)
         )

@@ -171,3 +171,12 @@ def test_resume_key_follows_the_code_that_decides_the_output():
     from jixiao.pipeline import READER_VERSION
 
     assert READER_VERSION.startswith(__version__ + "+") and len(READER_VERSION) > len(__version__) + 8
+
+
+def test_a_percentage_over_100_is_reported_never_corrected():
+    rows = [*NATIONAL[:5], ["产出指标(50分)", "质量指标", "合格率", "292%", "20", "现场"]]
+    result = _report(_table(rows))
+    (indicator,) = result.projects[0].indicators
+    assert (indicator.value, indicator.value_raw) == (292, "292%")
+    (warning,) = [w for w in result.warnings if w.code == "implausible_value"]
+    assert warning.where == "projects[0].indicators[0]" and "合格率" in warning.message
