@@ -1,8 +1,9 @@
 """Layout `hebei`: the seed's family of 部门预算绩效目标表.
 
-Part 1 is prose under section headings (总体绩效目标, 分项绩效目标,
-工作保障措施); part 2 is one table per project (项目编码, 预算规模及资金用途,
-资金支出计划, 绩效目标, then 一级/二级/三级指标 rows).
+Part 1 is prose under section headings, read for every layout by
+`normalize/prose.py`; what is this layout's own is part 2, one table per
+project (项目编码, 预算规模及资金用途, 资金支出计划, 绩效目标, then the indicator
+grid of `normalize/grid.py`).
 
 Everything here works from text and grid positions, never from which reader
 made the document: TC codes and heading styles help nobody, because PDFs have
