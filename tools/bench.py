@@ -46,6 +46,20 @@ def bench_txt() -> list[str]:
     return [line(f".txt pipeline ({len(files)} files)", "reports/s", ours, bare, "charset-normalizer decode")]
 
 
+def bench_normaliser() -> list[str]:
+    """The normaliser alone on hebei reports (the seed's family), against reading the same text exports."""
+    from jixiao.extract import read_document
+    from jixiao.normalize import normalize
+    from jixiao.normalize.records import Source
+
+    files = sorted(SEED.glob("*.txt")) + sorted((SAMPLES / "hebei").glob("*.txt"))
+    documents = {path: read_document(path) for path in files}
+    source = Source(path="bench.txt", format="txt", sha256="0" * 64)
+    ours = rate(lambda p: normalize(documents[p], source), files)
+    bare = rate(read_document, files)
+    return [line(f"normaliser, hebei ({len(files)})", "reports/s", ours, bare, "text reader alone, same files")]
+
+
 def bench_word() -> list[str]:
     import bench_word
 
@@ -64,7 +78,7 @@ def bench_batch() -> list[str]:
     return [line for section in bench_batch.SECTIONS for line in section()]
 
 
-SECTIONS = [bench_txt, bench_word, bench_pdf, bench_batch]
+SECTIONS = [bench_txt, bench_normaliser, bench_word, bench_pdf, bench_batch]
 
 
 def main() -> None:
