@@ -23,7 +23,7 @@ complete files, and the next run finishes the rest.  Files in folders that
 are not documents (Thumbs.db, desktop.ini, a 说明.md) are `skipped` rows.
 Details: docs/batch.md.
 
-Exit status: 0 when every input converted (warnings and skipped included),
+Exit status: 0 when every input converted (warnings, partial and skipped included),
 1 when any input failed or no input file was found, 2 when the batch cannot
 run or finish (bad option, missing input, OUT in use by another run or not
 writable, DuckDB database that cannot be written)."""
