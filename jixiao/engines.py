@@ -268,6 +268,12 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
     if not jobs:
         return
     with ExitStack() as stack:
+        # When a worker dies, distributed logs "Couldn't gather keys" and asyncio an AllExit "never retrieved",
+        # both with tracebacks; the batch says what happened instead.
+        for name, level in (("distributed.client", logging.ERROR), ("asyncio", logging.CRITICAL)):
+            log = logging.getLogger(name)
+            stack.callback(log.setLevel, log.level)
+            log.setLevel(level)
         if options.scheduler:
             try:
                 client = stack.enter_context(Client(options.scheduler, timeout=NO_WORKERS_WAIT))
@@ -344,11 +350,13 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
 
 
 def _dashboard(client) -> str:
-    """The dashboard's address, or why there is none."""
-    try:
-        return client.dashboard_link
-    except (KeyError, AttributeError):
-        return "none (it needs bokeh: pip install bokeh, and dask scheduler --dashboard)"
+    """The dashboard's address, or why there is none (dashboard_link is made from the config, so ask the scheduler)."""
+    import importlib.util
+
+    if "dashboard" not in client.scheduler_info(n_workers=0).get("services", {}):
+        return "none (the scheduler serves none)"
+    pages = "" if importlib.util.find_spec("bokeh") else " (its pages need bokeh: pip install bokeh)"
+    return client.dashboard_link + pages
 
 
 ENGINES: dict[str, Callable[[list[Job], Path, BatchOptions, Callable[[dict], None]], None]] = {
