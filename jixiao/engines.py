@@ -260,6 +260,7 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
     start or after losing them all, ends the batch with a BatchError (tasks
     would wait for a worker forever); what finished is kept.
     """
+    import gc
     import importlib.util
     import logging
 
@@ -274,6 +275,8 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
             log = logging.getLogger(name)
             stack.callback(log.setLevel, log.level)
             log.setLevel(level)
+        # an unretrieved AllExit is logged when its task is collected: collect before the levels come back
+        stack.callback(gc.collect)
         if options.scheduler:
             try:
                 client = stack.enter_context(Client(options.scheduler, timeout=NO_WORKERS_WAIT))
