@@ -13,7 +13,7 @@ import jixiao.extract
 import jixiao.normalize
 from jixiao import errors
 from jixiao.extract import read_document
-from jixiao.normalize import NotAReport, normalize
+from jixiao.normalize import normalize
 from jixiao.normalize.records import TABLE_COLUMNS, Report, Source, typed_frame
 
 Input = str | os.PathLike | bytes | IO[bytes]
@@ -76,12 +76,7 @@ def extract_file(
 def _extract_path(path: Path, relative_path: str, sha256: str | None) -> Report:
     document = read_document(path)
     source = Source(path=relative_path, format=document.format, sha256=sha256 or sha256_of(path), pages=document.pages)
-    try:
-        return normalize(document, source)
-    except NotAReport as exc:  # normalize's own class: users catch the one in jixiao.errors
-        if isinstance(exc, errors.NotAReport):
-            raise
-        raise errors.NotAReport(str(exc)) from None
+    return normalize(document, source)  # raises jixiao.errors.NotAReport when it holds no report
 
 
 def extract_many(paths: Iterable[str | os.PathLike]) -> dict:
