@@ -1,4 +1,9 @@
-"""Format readers: any supported file → the neutral document model."""
+"""Format readers: any supported file → the neutral document model.
+
+Each reader (and its library: lxml, pdfplumber, charset-normalizer) is
+imported when a file of its format is read, so sniffing and planning a batch
+stay light and a worker loads only the readers its files need.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,9 @@ import tempfile
 from pathlib import Path
 
 from jixiao.extract.convert import convert_to_docx
-from jixiao.extract.docx import read_docx, read_flat_opc
 from jixiao.extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
 from jixiao.extract.ole import ENCRYPTED, EXCEL, POWERPOINT, classify_ole
-from jixiao.extract.pdf import read_pdf
 from jixiao.extract.sniff import DOCX, FLAT_OPC, HTML, IMAGES, MHT, OLE, PDF, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
-from jixiao.extract.text import read_text
 
 __all__ = [
     "Cell",
@@ -33,25 +35,39 @@ _CONVERTED = {OLE, RTF, HTML, MHT, WORDML}
 _OTHER_OFFICE = {EXCEL: "Excel workbook", POWERPOINT: "PowerPoint presentation"}
 
 
-def read_document(path: Path, converted: Path | None = None) -> Document:
+def read_document(path: Path, converted: Path | ReadError | None = None) -> Document:
     """Read any supported file; raises ReadError naming what is wrong with it.
 
-    ``converted`` is the .docx a batch already made from ``path`` with
-    :func:`convert_to_docx` (one soffice start for many files); without it a
+    ``converted`` is what :func:`convert_to_docx` gave a batch for ``path``
+    (one soffice start for many files): the .docx, or the ReadError saying
+    why LibreOffice could not convert it, raised here after the checks no
+    conversion can help (an encrypted file fails as encrypted).  Without it a
     file that needs LibreOffice is converted here, in a temporary directory.
     """
     path = Path(path)
     kind = sniff(path)
     _refuse_false_pdf(path, kind)
     if kind == TEXT:
+        from jixiao.extract.text import read_text
+
         document = read_text(path)
     elif kind == PDF:
+        from jixiao.extract.pdf import read_pdf
+
         document = read_pdf(path)
     elif kind in (DOCX, ZIP):
+        from jixiao.extract.docx import read_docx
+
         document = read_docx(path)
     elif kind == FLAT_OPC:
+        from jixiao.extract.docx import read_flat_opc
+
         document = read_flat_opc(path)
     elif conversion_kind(path, kind) is not None:
+        if isinstance(converted, ReadError):
+            raise converted
+        from jixiao.extract.docx import read_docx
+
         document = read_docx(converted) if converted is not None else _convert_and_read(path, kind)
     elif kind == UNKNOWN:
         raise ReadError("not text, Word or PDF: unrecognised binary data")
@@ -95,6 +111,8 @@ def _head(path: Path, size: int = 65536) -> bytes:
 
 
 def _convert_and_read(path: Path, kind: str) -> Document:
+    from jixiao.extract.docx import read_docx
+
     with tempfile.TemporaryDirectory(prefix="jixiao-convert-") as workdir:
         result = convert_to_docx([path], Path(workdir), kinds={path: kind})[path]
         if isinstance(result, ReadError):

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+OCR_TIME_PER_PAGE = 60.0  # seconds more per scanned page: OCR takes 3–10 s a page on one core
+
 
 @dataclass(slots=True)
 class Glyph:

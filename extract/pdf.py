@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pypdfium2
 from jixiao.extract.model import Document, ReadError
-from jixiao.extract.page import PageContent
+from jixiao.extract.page import OCR_TIME_PER_PAGE, PageContent
 from jixiao.extract.page_assembly import PageItems, assemble, lay_out
 from jixiao.extract.page_ocr import ocr_dpi as page_ocr_dpi
 from jixiao.extract.page_ocr import ocr_page
@@ -35,7 +35,6 @@ from pdfminer.pdfpage import PDFPage
 
 DEFAULT_TIME_LIMIT = 60.0  # seconds per file
 MAX_CHARS_PER_PAGE = 20_000  # a dense report page holds ~3,000
-OCR_TIME_PER_PAGE = 60.0  # seconds more per scanned page: OCR takes 3–10 s a page on one core
 
 
 def read_pdf(

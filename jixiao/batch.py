@@ -27,23 +27,25 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Protocol
 
 from jixiao.errors import BatchError, NoInputs, NotAReport, ReadError
 from jixiao.extract import reported_format, sniff
-from jixiao.extract.pdf import OCR_TIME_PER_PAGE, scanned_pages
+from jixiao.extract.page import OCR_TIME_PER_PAGE
 from jixiao.extract.sniff import HTML, MHT, OLE, PDF, RTF, WORDML
 from jixiao.normalize.records import Report
 from jixiao.pipeline import READER_VERSION, extract_file, report_status, sha256_of
 from jixiao.writers import TEMP_SUFFIX, atomic_write, write_frame, write_report
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MANIFEST_COLUMNS = {
     "path": "string", "input": "string", "format": "string", "status": "string", "error": "string",
@@ -157,7 +159,12 @@ def find_inputs(
 def make_job(path: Path, relative: str, optional: bool = False) -> Job:
     """Read the file once to hash it and once (its head) to sniff it; OSError when it cannot be read."""
     kind = sniff(path)
-    scanned = scanned_pages(path) if kind == PDF else 0
+    if kind == PDF:  # the PDF reader's libraries only for PDFs
+        from jixiao.extract.pdf import scanned_pages
+
+        scanned = scanned_pages(path)
+    else:
+        scanned = 0
     return Job(str(path.resolve()), relative, sha256_of(path), kind, optional, scanned)
 
 
@@ -320,7 +327,6 @@ def run(
     (`pruned`) and which stored inputs are gone but were kept (`gone`).
     """
     from jixiao.engines import ENGINES
-    from jixiao.warehouse import write_warehouse
 
     out_dir = Path(out_dir)
     if options.engine not in ENGINES:
@@ -329,6 +335,9 @@ def run(
     if not found:
         selection = " matching --include/--exclude" if options.include or options.exclude else ""
         raise NoInputs(f"no input files{selection} in {', '.join(map(str, inputs))}")
+    # pandas and pyarrow, which only the tables need, are most of a short run's start-up: they load
+    # while the workers start and convert (this process only waits then), not after.
+    threading.Thread(target=_load_table_writers, daemon=True).start()
     with _exclusive(out_dir):
         _remove_temps(out_dir)
         store = load_store(out_dir)
@@ -350,6 +359,8 @@ def run(
         this_run = typed_manifest([rows[str(f.path)] for f in found if str(f.path) in rows])
         store.update(rows)
         manifest = store_manifest(store)
+        from jixiao.warehouse import write_warehouse
+
         write_warehouse(manifest, out_dir, options.duckdb)
         write_frame(manifest, out_dir / "manifest")
     if stopped:
@@ -360,12 +371,19 @@ def run(
     return this_run
 
 
+def _load_table_writers() -> None:
+    with suppress(Exception):  # a failed import fails again, and is reported, where the tables are written
+        import jixiao.warehouse  # noqa: F401
+
+
 def load_store(out_dir: Path) -> dict[str, dict]:
     """What OUT holds, by input: the last manifest, updated by conversions a killed run recorded after it."""
     manifest_file = out_dir / "manifest.parquet"
     store: dict[str, dict] = {}
     written = 0
     if manifest_file.is_file():
+        import pandas as pd  # a resumed OUT: the tables are rewritten, so pandas is needed anyway
+
         try:
             frame = pd.read_parquet(manifest_file).reindex(columns=list(MANIFEST_COLUMNS))
         except (OSError, ValueError) as exc:
@@ -482,6 +500,8 @@ def _unplanned_row(path: Path, relative: str, status: str, reason: str) -> dict:
 
 
 def typed_manifest(rows: list[dict]) -> pd.DataFrame:
+    import pandas as pd  # here, not at the top: workers import this module and need no pandas
+
     return pd.DataFrame(rows, columns=list(MANIFEST_COLUMNS)).astype(MANIFEST_COLUMNS)
 
 

@@ -6,10 +6,11 @@ import sys
 import threading
 import time
 from collections import Counter
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import pandas as pd
-from tqdm import tqdm
+if TYPE_CHECKING:
+    import pandas as pd
+    from tqdm import tqdm
 
 LOG_EVERY = 10.0  # seconds between log lines when stderr is not a terminal
 
@@ -38,6 +39,8 @@ class Progress:
         if self.quiet:
             return
         if self.stream.isatty():
+            from tqdm import tqdm  # only on a terminal
+
             self.bar = tqdm(total=total, unit="file", file=self.stream, dynamic_ncols=True, smoothing=0.05)
         else:
             self._heartbeat = threading.Thread(target=self._beat, name="jixiao-heartbeat", daemon=True)

@@ -24,7 +24,6 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-import duckdb
 import msgspec
 import pandas as pd
 import pyarrow as pa
@@ -220,6 +219,8 @@ def write_duckdb(tables_dir: Path, manifest: pd.DataFrame, target: Path) -> None
     the new ones, a run killed midway changes nothing, and every other table
     in the file stays as it is.
     """
+    import duckdb  # only with --duckdb
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with duckdb.connect(str(target)) as db:

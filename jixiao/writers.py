@@ -11,10 +11,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # annotations only: a worker writing JSON needs neither
+    import pandas as pd
 
-from jixiao.normalize.records import Report
+    from jixiao.normalize.records import Report
 
 TEMP_SUFFIX = ".part"
 CSV_ENCODING = "utf-8-sig"  # with a BOM: Excel and WPS on Windows read it as UTF-8, not as the ANSI code page

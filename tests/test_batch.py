@@ -196,7 +196,7 @@ def test_a_file_over_the_memory_limit_fails_and_a_fresh_worker_takes_the_next(tm
     text = (SAMPLES / "hebei" / "wenlv_2020.txt").read_text(encoding="utf-8")
     (inputs / "huge.txt").write_text(text * 150, encoding="utf-8")
     (inputs / "small.txt").write_text(text, encoding="utf-8")
-    manifest = run([inputs], tmp_path / "out", BatchOptions(workers=1, memory_limit_mb=450)).set_index("path")
+    manifest = run([inputs], tmp_path / "out", BatchOptions(workers=1, memory_limit_mb=120)).set_index("path")
     assert manifest.loc["huge.txt", "error"] == "huge.txt: exceeded memory limit"
     assert manifest.loc["small.txt", "status"] == "ok"
 
