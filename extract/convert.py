@@ -6,6 +6,13 @@ files, then read by the .docx reader.  LibreOffice opens an MHT (Word's
 "single file web page") as plain text, so its HTML part is unpacked first and
 converted as HTML.
 
+soffice converts its files in order, one after the other, so the time limit
+is per file: the clock restarts whenever another .docx appears, and when it
+runs out the file soffice is stuck on is the first one not converted.  That
+one fails; the files after it get a new start.  When soffice dies partway
+(a crash), the file it died on is retried alone and the rest go on as a
+group, so one bad file never costs its neighbours.
+
 Each worker process has its own LibreOffice profile (two soffice processes
 sharing a profile hand their work to each other or wait on its lock).  Inputs
 are copied into the work directory under neutral names first, so nothing
@@ -22,7 +29,9 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 import zipfile
+from collections import deque
 from collections.abc import Iterable
 from multiprocessing import util as multiprocessing_util
 from pathlib import Path
@@ -31,7 +40,8 @@ from jixiao.extract.model import ReadError
 from jixiao.extract.sniff import sniff
 
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
-DEFAULT_TIMEOUT = 120.0  # seconds for one soffice start, whatever the group size
+DEFAULT_TIMEOUT = 120.0  # seconds per file (the start's own time counts towards the first)
+_POLL = 0.1  # seconds between looks at what soffice has written
 # The explicit filter name matters: an HTML file opens in Writer/Web, whose
 # plain "docx" export does not exist.
 _DOCX_FILTER = "docx:MS Word 2007 XML"
@@ -66,8 +76,9 @@ def convert_to_docx(
     """Convert a group of files with one soffice start.
 
     Returns, for each input path, the converted .docx inside ``workdir`` or
-    the ReadError saying why it could not be converted.  A file soffice hangs
-    on is killed at ``timeout`` and the files after it get a new start.
+    the ReadError saying why it could not be converted.  soffice is killed
+    when it converts nothing for ``timeout`` seconds; the file it hung on
+    fails and the files after it get a new start.
     ``kinds`` (path → what :func:`extract.sniff.sniff` said, to spare a second
     look) decides how each file is handed over.  The caller owns ``workdir``
     and removes it.
@@ -96,26 +107,30 @@ def convert_to_docx(
         staged[path] = target
 
     results: dict[Path, Path | ReadError] = dict(failures)
-    pending = list(staged)  # in the order soffice works through them
+    groups = deque([list(staged)])  # each in the order soffice works through it
     with _profile_lock:
-        while pending:
-            failure, timed_out = _run_soffice(binary, [staged[path] for path in pending], out_dir, timeout)
+        while groups:
+            group = groups.popleft()
+            outputs = [out_dir / (staged[path].stem + ".docx") for path in group]
+            failure, timed_out = _run_soffice(binary, [staged[path] for path in group], outputs, timeout)
             left = []
-            for path in pending:
-                converted = out_dir / (staged[path].stem + ".docx")
+            for path, converted in zip(group, outputs, strict=True):
                 if converted.is_file() and zipfile.is_zipfile(converted):  # not one cut off mid-write
                     results[path] = converted
                 else:
                     left.append(path)
-            if not (timed_out and left):
+            if failure is None or len(group) == 1:  # soffice went through them all: these it could not convert
                 for path in left:
                     results[path] = ReadError(
                         failure or "LibreOffice could not convert it (damaged, or not a Word file?)"
                     )
-                break
-            # soffice converts in order, so the first file left is the one it hung on; the rest get a new start
-            results[left[0]] = ReadError(failure)
-            pending = left[1:]
+            elif left:  # soffice stopped at left[0]: a hang fails it, a crash retries it alone
+                if left[1:]:
+                    groups.appendleft(left[1:])
+                if timed_out:
+                    results[left[0]] = ReadError(failure)
+                else:
+                    groups.appendleft(left[:1])
     return results
 
 
@@ -133,8 +148,12 @@ def _mht_html(path: Path) -> bytes | None:
     return None
 
 
-def _run_soffice(binary: str, inputs: list[Path], out_dir: Path, timeout: float) -> tuple[str | None, bool]:
-    """Run one soffice: (the failure message for files left unconverted or None, whether it timed out)."""
+def _run_soffice(binary: str, inputs: list[Path], outputs: list[Path], timeout: float) -> tuple[str | None, bool]:
+    """Run one soffice: (the failure message for files left unconverted or None, whether it timed out).
+
+    It times out when ``timeout`` seconds pass without another of ``outputs`` appearing.
+    """
+    out_dir = outputs[0].parent
     command = [
         binary,
         f"-env:UserInstallation={_profile_dir().as_uri()}",
@@ -150,26 +169,43 @@ def _run_soffice(binary: str, inputs: list[Path], out_dir: Path, timeout: float)
         *map(str, inputs),
     ]
     # A session of its own, so a timeout can kill soffice.bin and every helper it started.
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        cwd=out_dir,
-    )
-    try:
-        _, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process.pid)
-        process.communicate()
-        return f"LibreOffice did not finish converting within {timeout:g} s (killed)", True
-    finally:
-        _kill_group(process.pid)  # anything soffice left running in its group
-    if process.returncode != 0:
-        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
-        return f"LibreOffice failed: {tail[0]}", False
+    # stderr to a file, not a pipe, which could fill while this process only watches the outputs
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+            cwd=out_dir,
+        )
+        try:
+            if not _wait_converting(process, outputs, timeout):
+                return f"LibreOffice did not finish converting within {timeout:g} s (killed)", True
+        finally:
+            _kill_group(process.pid)  # on a timeout soffice and its helpers, else whatever it left running
+            process.wait()
+        if process.returncode != 0:
+            stderr.seek(0)
+            lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
+            return f"LibreOffice failed: {(lines or [f'exit status {process.returncode}'])[-1]}", False
     return None, False
+
+
+def _wait_converting(process: subprocess.Popen, outputs: list[Path], timeout: float) -> bool:
+    """Wait for soffice to exit while it makes progress; False when it converted nothing for timeout seconds."""
+    done, deadline = 0, time.monotonic() + timeout
+    while True:
+        try:
+            process.wait(timeout=max(0.0, min(_POLL, deadline - time.monotonic())))
+            return True
+        except subprocess.TimeoutExpired:
+            pass
+        now_done = sum(map(Path.exists, outputs))
+        if now_done > done:
+            done, deadline = now_done, time.monotonic() + timeout
+        elif time.monotonic() >= deadline:
+            return False
 
 
 def _kill_group(pgid: int) -> None:

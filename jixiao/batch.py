@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from jixiao.errors import BatchError, NoInputs, NotAReport, ReadError
-from jixiao.extract import reported_format, sniff
+from jixiao.extract import conversion_kind, convert_to_docx, reported_format, sniff
 from jixiao.extract.page import OCR_TIME_PER_PAGE
 from jixiao.extract.sniff import HTML, MHT, OLE, PDF, RTF, WORDML
 from jixiao.normalize.records import Report
@@ -54,8 +55,9 @@ MANIFEST_COLUMNS = {
 }  # fmt: skip
 CONVERTED = ("ok", "warnings", "partial")
 STATE_DIR = ".state"
-# Kinds that LibreOffice turns into .docx before reading: at most one soffice per worker.
-SOFFICE_KINDS = frozenset({OLE, RTF, HTML, MHT})
+# Kinds that LibreOffice turns into .docx before reading: at most one soffice per worker, many files per start.
+SOFFICE_KINDS = frozenset({OLE, RTF, HTML, MHT, WORDML})
+GROUP_MAX = 16  # files per soffice start: a start costs about as much as converting a few files
 # Suffixes a report is archived under.  In a folder, a file with another suffix (说明.md, data.xlsx, photo.jpg)
 # that turns out not to be a report is `skipped`, not `failed`: archives hold such files beside the reports.
 REPORT_SUFFIXES = frozenset(
@@ -238,13 +240,16 @@ def state_record(out_dir: Path, relative: str) -> Path:
     return out_dir / STATE_DIR / f"{hashlib.sha256(relative.encode()).hexdigest()[:32]}.json"
 
 
-def convert_one(job: Job, out_dir: Path) -> dict:
-    """Convert one file: write its JSON, then its completion record; return its manifest row (never raises)."""
+def convert_one(job: Job, out_dir: Path, converted: Path | ReadError | None = None) -> dict:
+    """Convert one file: write its JSON, then its completion record; return its manifest row (never raises).
+
+    ``converted`` is what LibreOffice made of it in a group (:func:`convert_group`).
+    """
     started = time.perf_counter()
     out_dir = Path(out_dir)
     target = json_target(out_dir, job.relative)
     try:
-        report = extract_file(job.input, job.relative, job.sha256)
+        report = extract_file(job.input, job.relative, job.sha256, converted=converted)
         write_report(report, target)
     except (ReadError, NotAReport) as exc:
         row = not_a_report_row(job, str(exc)) if job.optional else failed_row(job, str(exc))
@@ -265,6 +270,40 @@ def convert_one(job: Job, out_dir: Path) -> dict:
         record = {"jixiao": READER_VERSION, "row": row}
         atomic_write(state_record(out_dir, job.relative), lambda temp: temp.write_text(json.dumps(record)))
     return row
+
+
+def convert_group(jobs: list[Job], out_dir: Path, timeout: float) -> Iterator[dict]:
+    """Convert files LibreOffice must turn into .docx first, in one soffice start; yield each one's row.
+
+    ``timeout`` is per file.  A file no conversion can help (encrypted, an
+    image) is not handed to LibreOffice; convert_one says why it fails.
+    """
+    if len(jobs) == 1:  # read_document converts it alone
+        yield convert_one(jobs[0], out_dir)
+        return
+    with tempfile.TemporaryDirectory(prefix="jixiao-convert-") as workdir:
+        kinds = {}
+        for job in jobs:
+            with suppress(ReadError, OSError):
+                if conversion_kind(Path(job.input), job.kind):
+                    kinds[Path(job.input)] = job.kind
+        converted = convert_to_docx(list(kinds), Path(workdir), timeout, kinds)
+        for job in jobs:
+            yield convert_one(job, out_dir, converted.get(Path(job.input)))
+
+
+def work_units(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """The jobs as units a worker takes at once: LibreOffice's kinds in groups, first (the longest), the rest alone.
+
+    Groups are as even as the workers allow, at most GROUP_MAX files each.
+    """
+    grouped = [job for job in jobs if job.kind in SOFFICE_KINDS]
+    units = [[job] for job in jobs if job.kind not in SOFFICE_KINDS]
+    if not grouped:
+        return units
+    count = -(-len(grouped) // (GROUP_MAX * workers)) * workers  # a multiple of the workers
+    size = -(-len(grouped) // count)
+    return [grouped[start : start + size] for start in range(0, len(grouped), size)] + units
 
 
 def failed_row(job: Job, reason: str) -> dict:
@@ -480,15 +519,15 @@ def _without_soffice(jobs: list[Job], record: Callable[[dict], None]) -> list[Jo
     """The jobs left when LibreOffice is missing: files that need it fail at once (looked up once per run)."""
     from jixiao.extract.convert import soffice_binary
 
-    if not any(job.kind in SOFFICE_KINDS | {WORDML} for job in jobs):
+    if not any(job.kind in SOFFICE_KINDS for job in jobs):
         return jobs
     try:
         soffice_binary()
     except ReadError as exc:
         for job in jobs:
-            if job.kind in SOFFICE_KINDS | {WORDML}:
+            if job.kind in SOFFICE_KINDS:
                 record(not_a_report_row(job, str(exc)) if job.optional else failed_row(job, str(exc)))
-        return [job for job in jobs if job.kind not in SOFFICE_KINDS | {WORDML}]
+        return [job for job in jobs if job.kind not in SOFFICE_KINDS]
     return jobs
 
 

@@ -9,9 +9,12 @@ Killing a worker ends its process group and the group of every process it
 started (LibreOffice runs in a session of its own).
 
 - local: a pool of sandboxes fed one job at a time by this process.
-- dask: one task per file on a Dask cluster; each task hands its file to a
+- dask: one task per unit on a Dask cluster; each task hands its unit to a
   sandbox that lives in the Dask worker (one per worker thread), so the same
   timeout holds there, and a Dask worker never dies of a bad file.
+
+A unit is one file, or a group of files that LibreOffice converts in one
+start (`jixiao.batch.work_units`); groups go first, as they take longest.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from pathlib import Path
 
 import psutil
 
-from jixiao.batch import SOFFICE_KINDS, BatchError, BatchOptions, Job, failed_row, job_timeout
+from jixiao.batch import SOFFICE_KINDS, BatchError, BatchOptions, Job, failed_row, job_timeout, work_units
 from jixiao.worker import READY
 
 STARTUP_LIMIT = 60.0  # seconds for a new worker to import its libraries
@@ -43,17 +46,25 @@ WORKER_CHECK_EVERY = 2.0  # seconds between looks at the Dask cluster's workers 
 
 
 class Sandbox:
-    """One worker process, in a session of its own, converting one file at a time."""
+    """One worker process, in a session of its own, converting one unit at a time.
+
+    A unit is one file, or a group of files LibreOffice converts in one start
+    (`jixiao.batch.work_units`); the worker answers file by file.  Each file
+    of a unit has the timeout: the clock restarts at every answer, with the
+    time of every file still unanswered.  When a worker dies or runs out of
+    time with several files unanswered, nobody knows which one was to blame:
+    they are handed back, to be converted again one by one.
+    """
 
     def __init__(self, out_dir: Path, options: BatchOptions):
         self.out_dir, self.options = Path(out_dir), options
         self.process: subprocess.Popen | None = None
         self.temp = Path()  # the worker's TMPDIR, removed with it
-        self.job: Job | None = None
+        self.jobs: list[Job] = []  # the unit's files not answered yet, in the order the worker answers
         self.ready = False
         self.retiring = False  # the worker said it ends after its last reply
         self.tasks = 0
-        self.clock = 0.0  # when the current wait began: the spawn until ready, then the job's start
+        self.clock = 0.0  # when the current wait began: the spawn until ready, then the last answer
         self._received = b""
 
     def fileno(self) -> int:
@@ -63,58 +74,62 @@ class Sandbox:
     def deadline(self) -> float:
         if not self.ready:
             return self.clock + STARTUP_LIMIT
-        return self.clock + (job_timeout(self.job, self.options) if self.job else self.options.timeout)
+        return self.clock + (sum(job_timeout(job, self.options) for job in self.jobs) or self.options.timeout)
 
-    def send(self, job: Job) -> None:
-        """Start converting job, in a fresh worker when the last one died or did its share."""
+    def send(self, unit: list[Job]) -> None:
+        """Start converting a unit, in a fresh worker when the last one died or did its share."""
         max_tasks = self.options.max_tasks_per_worker
         spent = self.retiring or (max_tasks and self.tasks >= max_tasks)
         if self.process is None or spent or self.process.poll() is not None:
             self.stop()
             self._spawn()
-        self.job = job
+        self.jobs = list(unit)
         if self.ready:
             self.clock = time.monotonic()
         try:
-            self.process.stdin.write(json.dumps(asdict(job)).encode() + b"\n")
+            self.process.stdin.write(json.dumps([asdict(job) for job in unit]).encode() + b"\n")
             self.process.stdin.flush()
         except BrokenPipeError:
             pass  # it died: read() sees the end of its output and says how
 
-    def read(self) -> dict | None:
-        """Take what the worker wrote (call when it is readable): the job's row once complete, else None."""
+    def read(self) -> tuple[list[dict], list[Job]]:
+        """Take what the worker wrote (call when it is readable): (rows of files answered, files handed back)."""
         chunk = os.read(self.fileno(), 1 << 16)
         if not chunk:
             return self._ended(_exit_reason(self.process.wait()))
         self._received += chunk
-        row = None
+        rows = []
         while b"\n" in self._received:
             line, self._received = self._received.split(b"\n", 1)
             message = json.loads(line)
             if message == READY:
-                self.ready, self.clock = True, time.monotonic()
+                self.ready = True
             else:
-                row, self.retiring, self.job = message["row"], message["retire"], None
+                rows.append(message["row"])
+                self.retiring = message["retire"]
+                self.jobs.pop(0)
                 self.tasks += 1
-        return row
+            self.clock = time.monotonic()
+        return rows, []
 
-    def expire(self) -> dict:
-        """The job's failed row after its deadline passed; the worker is killed."""
+    def expire(self) -> tuple[list[dict], list[Job]]:
+        """After the deadline passed: the worker is killed, and its file fails (or a group's are handed back)."""
         if self.ready:
-            limit = job_timeout(self.job, self.options) if self.job else self.options.timeout
+            limit = job_timeout(self.jobs[0], self.options) if len(self.jobs) == 1 else self.options.timeout
             return self._ended(f"took longer than {limit:g} s")
         return self._ended(f"the worker did not start within {STARTUP_LIMIT:g} s")
 
-    def run(self, job: Job) -> dict:
-        """Convert one file and wait for its row, within the timeout."""
-        self.send(job)
-        while True:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0 or not wait([self], remaining):
-                return self.expire()
-            row = self.read()
-            if row is not None:
-                return row
+    def run(self, unit: list[Job]) -> list[dict]:
+        """Convert a unit and wait for its rows, within the timeout; files handed back are converted alone."""
+        rows, units = [], deque([unit])
+        while units:
+            self.send(units.popleft())
+            while self.jobs:
+                remaining = self.deadline - time.monotonic()
+                done, retry = self.read() if remaining > 0 and wait([self], remaining) else self.expire()
+                rows.extend(done)
+                units.extend([job] for job in retry)
+        return rows
 
     def stop(self) -> None:
         """End the worker: an idle one is asked to exit (so it tidies up), a busy one is killed.
@@ -125,7 +140,7 @@ class Sandbox:
         if self.process is None:
             return
         self._close_input()  # an idle worker's cue to exit
-        if self.job is None:
+        if not self.jobs:
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -134,7 +149,7 @@ class Sandbox:
         self.process.wait()
         self.process.stdout.close()
         shutil.rmtree(self.temp, ignore_errors=True)
-        self.process, self.job, self.ready, self.retiring, self.tasks, self._received = None, None, False, False, 0, b""
+        self.process, self.jobs, self.ready, self.retiring, self.tasks, self._received = None, [], False, False, 0, b""
 
     def _close_input(self) -> None:
         with suppress(BrokenPipeError):  # a dead worker's pipe: what send() could not deliver is moot
@@ -142,7 +157,7 @@ class Sandbox:
 
     def _spawn(self) -> None:
         command = [sys.executable, "-m", "jixiao.worker", str(self.out_dir), str(os.getpid())]
-        command.append(str(self.options.memory_limit_mb or 0))
+        command += [str(self.options.memory_limit_mb or 0), str(self.options.timeout)]
         self.temp = Path(tempfile.mkdtemp(prefix="jixiao-worker-"))
         self.process = subprocess.Popen(
             command,
@@ -153,10 +168,13 @@ class Sandbox:
         )
         self.clock = time.monotonic()
 
-    def _ended(self, reason: str) -> dict:
-        row = failed_row(self.job, reason)
+    def _ended(self, reason: str) -> tuple[list[dict], list[Job]]:
+        """The worker is gone: one file unanswered fails with reason; several are handed back."""
+        unanswered = self.jobs
         self.stop()
-        return row
+        if len(unanswered) == 1:
+            return [failed_row(unanswered[0], reason)], []
+        return [], unanswered
 
 
 def _kill_tree(pid: int) -> None:
@@ -196,12 +214,16 @@ def worker_count(options: BatchOptions) -> int:
 
 def run_local(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Callable[[dict], None]) -> None:
     """Convert jobs in a pool of sandboxes on this machine, passing each row to record as it arrives."""
-    pending = deque(jobs)
-    sandboxes = [Sandbox(out_dir, options) for _ in range(min(worker_count(options), len(jobs)))]
+    pending = deque(work_units(jobs, worker_count(options)))
+    sandboxes = [Sandbox(out_dir, options) for _ in range(min(worker_count(options), len(pending)))]
     busy = list(sandboxes)
 
-    def finish(sandbox: Sandbox, row: dict) -> None:
-        record(row)
+    def finish(sandbox: Sandbox, rows: list[dict], retry: list[Job]) -> None:
+        for row in rows:
+            record(row)
+        pending.extendleft([job] for job in reversed(retry))  # handed back: each alone, next
+        if sandbox.jobs:
+            return
         if pending:
             sandbox.send(pending.popleft())
         else:
@@ -212,19 +234,20 @@ def run_local(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Cal
             sandbox.send(pending.popleft())
         while busy:
             for sandbox in wait(busy, max(0.0, min(s.deadline for s in busy) - time.monotonic())):
-                row = sandbox.read()
-                if row is not None:
-                    finish(sandbox, row)
+                finish(sandbox, *sandbox.read())
             now = time.monotonic()
             for sandbox in [s for s in busy if s.deadline <= now]:
-                finish(sandbox, sandbox.expire())
+                finish(sandbox, *sandbox.expire())
+            for sandbox in [s for s in sandboxes if s not in busy and pending]:  # idle while files were handed back
+                busy.append(sandbox)
+                sandbox.send(pending.popleft())
     finally:
         _stop_all(sandboxes)
 
 
 def _stop_all(sandboxes: list[Sandbox]) -> None:
     for sandbox in sandboxes:  # all idle ones exit at once, rather than one after the other
-        if sandbox.process is not None and sandbox.job is None:
+        if sandbox.process is not None and not sandbox.jobs:
             sandbox._close_input()
     for sandbox in sandboxes:
         sandbox.stop()
@@ -234,15 +257,15 @@ _sandboxes: dict[int, Sandbox] = {}  # in a Dask worker process: one sandbox per
 _sandboxes_lock = threading.Lock()
 
 
-def convert_in_sandbox(job: Job, out_dir: str, options: BatchOptions) -> dict:
-    """A Dask task: convert one file in this worker thread's sandbox; return only its manifest row."""
+def convert_in_sandbox(unit: list[Job], out_dir: str, options: BatchOptions) -> list[dict]:
+    """A Dask task: convert a unit (one file or a LibreOffice group) in this worker thread's sandbox; its rows."""
     with _sandboxes_lock:
         sandbox = _sandboxes.get(threading.get_ident())
         if sandbox is None or sandbox.out_dir != Path(out_dir) or sandbox.options != options:
             if sandbox is not None:
                 sandbox.stop()
             sandbox = _sandboxes[threading.get_ident()] = Sandbox(Path(out_dir), options)
-    return sandbox.run(job)
+    return sandbox.run(unit)
 
 
 def stop_sandboxes() -> None:
@@ -307,14 +330,14 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
         futures = {
             client.submit(
                 convert_in_sandbox,
-                job,
+                unit,
                 str(Path(out_dir).resolve()),
                 options,
                 pure=False,
                 retries=0,
-                resources={"soffice": 1} if soffice_declared and job.kind in SOFFICE_KINDS else None,
-            ): job
-            for job in jobs
+                resources={"soffice": 1} if soffice_declared and unit[0].kind in SOFFICE_KINDS else None,
+            ): unit
+            for unit in work_units(jobs, len(workers))
         }
         finished = as_completed(futures)
         checked, workerless_since = time.monotonic(), None
@@ -323,16 +346,18 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
                 batch = finished.next_batch(block=False)
                 for future in batch:
                     try:
-                        row = future.result(timeout=WORKER_CHECK_EVERY)
+                        rows = future.result(timeout=WORKER_CHECK_EVERY)
                     except TimeoutError:  # finished, but its worker died before the row was fetched: it runs again
                         finished.add(future)
                         continue
                     except KilledWorker:
-                        row = failed_row(futures[future], "the Dask worker converting it died")
-                    except Exception as exc:  # noqa: BLE001 — one task's failure is one failed row
-                        row = failed_row(futures[future], f"the Dask task failed ({type(exc).__name__}: {exc})")
+                        rows = [failed_row(job, "the Dask worker converting it died") for job in futures[future]]
+                    except Exception as exc:  # noqa: BLE001 — one task's failure is its files' failed rows
+                        failure = f"the Dask task failed ({type(exc).__name__}: {exc})"
+                        rows = [failed_row(job, failure) for job in futures[future]]
                     del futures[future]
-                    record(row)
+                    for row in rows:
+                        record(row)
                 if not batch:
                     time.sleep(0.05)
                 if time.monotonic() - checked >= WORKER_CHECK_EVERY:

@@ -48,7 +48,12 @@ def sha256_of(path: Path) -> str:
 
 
 def extract_file(
-    source: Input, relative_path: str | None = None, sha256: str | None = None, *, name: str | None = None
+    source: Input,
+    relative_path: str | None = None,
+    sha256: str | None = None,
+    *,
+    name: str | None = None,
+    converted: Path | errors.ReadError | None = None,
 ) -> Report:
     """Read one report: a path, its bytes, or a binary file object (open(..., "rb"), io.BytesIO, an upload).
 
@@ -57,12 +62,13 @@ def extract_file(
     archived under, whose suffix decides the contract's `format` where the
     bytes leave it open (a .doc that is RTF inside is "doc").
     `relative_path` is what `source.path` says (default: the name).
+    `converted` is what a batch's LibreOffice group made of a path (see `read_document`).
 
     Raises jixiao.ReadError (the file cannot be read) or jixiao.NotAReport
     (it holds no report), both jixiao.JixiaoError, with the reason.
     """
     if isinstance(source, str | os.PathLike):
-        return _extract_path(Path(source), relative_path or name or Path(source).name, sha256)
+        return _extract_path(Path(source), relative_path or name or Path(source).name, sha256, converted)
     data = bytes(source) if isinstance(source, bytes | bytearray | memoryview) else source.read()
     if not isinstance(data, bytes):
         raise TypeError("extract_file needs a path, bytes or a file object opened in binary mode")
@@ -73,8 +79,10 @@ def extract_file(
         return _extract_path(path, relative_path or name, sha256 or hashlib.sha256(data).hexdigest())
 
 
-def _extract_path(path: Path, relative_path: str, sha256: str | None) -> Report:
-    document = read_document(path)
+def _extract_path(
+    path: Path, relative_path: str, sha256: str | None, converted: Path | errors.ReadError | None = None
+) -> Report:
+    document = read_document(path, converted)
     source = Source(path=relative_path, format=document.format, sha256=sha256 or sha256_of(path), pages=document.pages)
     return normalize(document, source)  # raises jixiao.errors.NotAReport when it holds no report
 

@@ -175,17 +175,19 @@ def test_a_worker_that_crashes_costs_its_file_only(tmp_path):
     sample_job = make_job(SAMPLES / "hebei" / "yibao_2023.txt", "yibao_2023.txt")
     sandbox = Sandbox(tmp_path / "out", BatchOptions(timeout=60))
     try:
-        sandbox.send(huge_job)
+        sandbox.send([huge_job])
         while not sandbox.ready:  # once started, the next thing it does is convert
-            assert sandbox.read() is None
+            assert sandbox.read() == ([], [])
         time.sleep(0.2)
         os.kill(sandbox.process.pid, signal.SIGSEGV)
-        crashed = None
-        while crashed is None:
-            crashed = sandbox.read()
-        after = sandbox.run(sample_job)  # in a new worker
+        rows = []
+        while not rows:
+            rows, handed_back = sandbox.read()
+            assert handed_back == []
+        (after,) = sandbox.run([sample_job])  # in a new worker
     finally:
         sandbox.stop()
+    (crashed,) = rows
     assert (crashed["status"], crashed["error"]) == ("failed", "huge.txt: the worker crashed (SIGSEGV)")
     assert after["status"] == "ok" and after["report_id"]
 

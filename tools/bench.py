@@ -38,10 +38,9 @@ def bench_txt() -> list[str]:
     from charset_normalizer import from_bytes
 
     from jixiao import extract_file
-    from jixiao.writers import report_json
 
     files = sorted(SEED.glob("*.txt")) + sorted(SAMPLES.rglob("*.txt"))
-    ours = rate(lambda p: report_json(extract_file(p)), files)
+    ours = rate(lambda p: extract_file(p).to_json(), files)
     bare = rate(lambda p: str(from_bytes(p.read_bytes()).best()), files)
     return [line(f".txt pipeline ({len(files)} files)", "reports/s", ours, bare, "charset-normalizer decode")]
 
@@ -78,15 +77,29 @@ def bench_batch() -> list[str]:
     return [line for section in bench_batch.SECTIONS for line in section()]
 
 
-SECTIONS = [bench_txt, bench_normaliser, bench_word, bench_pdf, bench_batch]
+def bench_speed() -> list[str]:
+    import bench_speed
+
+    return [line for section in bench_speed.SECTIONS for line in section()]
 
 
-def main() -> None:
-    print("jixiao bench: one process, start-up excluded; ratio = jixiao time / bare time")
-    for section in SECTIONS:
-        for text in section():
+SECTIONS = {
+    "txt": bench_txt,
+    "normaliser": bench_normaliser,
+    "word": bench_word,
+    "pdf": bench_pdf,
+    "speed": bench_speed,
+    "batch": bench_batch,
+}
+
+
+def main(names: list[str]) -> None:
+    """`python tools/bench.py [SECTION…]`: every section, or those named."""
+    print("jixiao bench: one process, start-up excluded unless said; ratio = jixiao time / bare time")
+    for name in names or SECTIONS:
+        for text in SECTIONS[name]():
             print(text, flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
