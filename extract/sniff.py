@@ -80,5 +80,8 @@ def _looks_textual(head: bytes) -> bool:
         return True
     if b"\x00" in head:
         return False
-    controls = sum(1 for byte in head if byte < 0x20 and byte not in b"\t\n\r\x0c")
+    controls = len(head) - len(head.translate(None, _CONTROLS))
     return controls <= len(head) // 100
+
+
+_CONTROLS = bytes(byte for byte in range(0x20) if byte not in b"\t\n\r\x0c")

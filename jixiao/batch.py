@@ -145,21 +145,39 @@ def find_inputs(
             root = given.resolve()
             out_inside = out_resolved is not None and out_resolved.is_relative_to(root)
             found = []
-            for path in sorted(given.rglob("*")):
-                relative = path.relative_to(given).as_posix()
-                if not path.is_file() or _is_hidden_or_sidecar(relative) or not _selected(relative, include, exclude):
+            for relative in _files_under(root):
+                if _is_hidden_or_sidecar(relative) or not _selected(relative, include, exclude):
                     continue
+                path = root / relative
                 if out_inside and path.resolve().is_relative_to(out_resolved):
                     continue
-                found.append(Found(path.resolve(), relative, root, False))
+                found.append(Found(path, relative, root, False))
         for item in found:
             if item.path not in seen:
                 seen.add(item.path)
                 yield item
 
 
-def make_job(path: Path, relative: str, optional: bool = False) -> Job:
-    """Read the file once to hash it and once (its head) to sniff it; OSError when it cannot be read."""
+def _files_under(folder: Path) -> list[str]:
+    """Every file's path relative to folder, in Path order; symlinked folders are not followed (as rglob).
+
+    One scandir per folder: on a resume, walking is a good part of the run, and
+    rglob + is_file costs a stat and a Path per file on top.
+    """
+    found, folders = [], [""]
+    while folders:
+        prefix = folders.pop()
+        with os.scandir(folder / prefix) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    found.append(prefix + entry.name)
+    return sorted(found, key=lambda relative: relative.split("/"))
+
+
+def make_job(path: Path, relative: str, optional: bool = False, sha256: str | None = None) -> Job:
+    """Hash the file (unless given) and sniff its head; OSError when it cannot be read."""
     kind = sniff(path)
     if kind == PDF:  # the PDF reader's libraries only for PDFs
         from jixiao.extract.pdf import scanned_pages
@@ -167,7 +185,7 @@ def make_job(path: Path, relative: str, optional: bool = False) -> Job:
         scanned = scanned_pages(path)
     else:
         scanned = 0
-    return Job(str(path.resolve()), relative, sha256_of(path), kind, optional, scanned)
+    return Job(str(path.resolve()), relative, sha256 or sha256_of(path), kind, optional, scanned)
 
 
 def job_timeout(job: Job, options: BatchOptions) -> float:
@@ -337,23 +355,24 @@ def _report_counts(report: Report) -> dict:
     }
 
 
-def earlier_conversion(out_dir: Path, job: Job) -> dict | None:
-    """The row of an earlier conversion of these bytes at this name by this jixiao version, if its JSON is there."""
-    try:
-        record = json.loads(state_record(out_dir, job.relative).read_text(encoding="utf-8"))
+def earlier_conversion(out_dir: Path, relative: str, sha256: str) -> dict | None:
+    """The row of an earlier conversion of these bytes at this name by this reading code, if its JSON is there."""
+    try:  # plain strings rather than Paths: a resume does this for every input
+        with open(state_record(out_dir, relative), "rb") as handle:
+            record = json.loads(handle.read())
     except (OSError, ValueError):
         return None
     row = record.get("row") or {}
-    if record.get("jixiao") != READER_VERSION or row.get("sha256") != job.sha256:
+    if record.get("jixiao") != READER_VERSION or row.get("sha256") != sha256:
         return None
-    if row.get("path") != job.relative or not (out_dir / row.get("output", "\0")).is_file():
+    if row.get("path") != relative or not os.path.isfile(os.path.join(out_dir, row.get("output", "\0"))):
         return None
     return row
 
 
-def resumed_row(job: Job, earlier: dict) -> dict:
+def resumed_row(path: Path, relative: str, earlier: dict) -> dict:
     """This input's row when an earlier run converted it: that run's status, warning codes, counts and JSON."""
-    return earlier | _input_row(job) | {"resumed": True}
+    return earlier | {"path": relative, "input": str(path), "resumed": True}
 
 
 def run(
@@ -391,7 +410,7 @@ def run(
             ENGINES[options.engine](jobs, out_dir, options, record)
         except BatchError as exc:  # the engine cannot go on (a cluster without workers): keep what finished,
             for job in jobs:  # including conversions whose row was lost with a worker but whose record is written
-                earlier = None if job.input in rows else earlier_conversion(out_dir, job)
+                earlier = None if job.input in rows else earlier_conversion(out_dir, job.relative, job.sha256)
                 if earlier:
                     rows[job.input] = earlier
             stopped = BatchError(f"{exc}; {len(rows)} of {len(found)} inputs finished, listed in the manifest")
@@ -503,15 +522,15 @@ def _plan(
             record(_unplanned_row(f.path, relative, "skipped", f"{junk}, not a document"))
             continue
         try:
-            job = make_job(f.path, relative, optional=not f.explicit and f.path.suffix.lower() not in REPORT_SUFFIXES)
+            sha256 = sha256_of(f.path)
+            earlier = None if options.force else earlier_conversion(out_dir, relative, sha256)
+            if earlier:  # neither sniffed nor read again: the record says what it was
+                record(resumed_row(f.path, relative, earlier))
+                continue
+            optional = not f.explicit and f.path.suffix.lower() not in REPORT_SUFFIXES
+            jobs.append(make_job(f.path, relative, optional, sha256))
         except OSError as exc:
             record(_unplanned_row(f.path, relative, "failed", f"cannot read the file: {exc.strerror or exc}"))
-            continue
-        earlier = None if options.force else earlier_conversion(out_dir, job)
-        if earlier:
-            record(resumed_row(job, earlier))
-        else:
-            jobs.append(job)
     return _without_soffice(jobs, record)
 
 

@@ -13,10 +13,17 @@ holds it once, from its first path; the manifest lists every path with its
 report_id.  Every table is written even when empty, with its columns.  Every
 file is built under a temp name, flushed and renamed into place; the DuckDB
 tables are replaced in one transaction.
+
+A re-run costs what changed (`OUT/.state/tables.json`, see `_tables_plan`):
+when the reports are the ones the tables were built from, nothing is
+rebuilt; when reports were only added, their rows are appended to the flat
+tables (the old rows are copied as they are, not read back from JSON), so
+their rows follow the old ones rather than the inputs' order.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -30,11 +37,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from jixiao.batch import CONVERTED, MANIFEST_COLUMNS, BatchError
+from jixiao.batch import CONVERTED, MANIFEST_COLUMNS, STATE_DIR, BatchError
 from jixiao.normalize.records import MAP, TABLE_COLUMNS, Report, typed_frame
-from jixiao.writers import CSV_ENCODING, TEMP_SUFFIX, atomic_path, make_public, sync
+from jixiao.pipeline import READER_VERSION
+from jixiao.writers import CSV_ENCODING, TEMP_SUFFIX, atomic_path, atomic_write, make_public, sync
 
 FLUSH_ROWS = 10_000  # rows of one table held before they are written out (bounds memory)
+_WRITER_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]  # how the tables are written
 
 # DuckDB primary keys.  Key columns cannot be null, so department-scope rows
 # (no project) are stored with project_seq 0 — projects count from 1 — and
@@ -72,11 +81,49 @@ _ARROW_TYPES = {
 def write_warehouse(manifest: pd.DataFrame, out_dir: Path, duckdb_path: Path | None = None) -> None:
     """Tables of every report the manifest lists as converted, each report_id once (its first path)."""
     converted = manifest[manifest["status"].isin(CONVERTED) & manifest["output"].notna()]
-    outputs = converted.drop_duplicates("report_id")["output"]
-    write_tables([out_dir / output for output in outputs], out_dir / "tables")
-    write_partitioned(out_dir / "tables", out_dir / "warehouse")
+    outputs = list(converted.drop_duplicates("report_id")["output"])
+    index_path = out_dir / STATE_DIR / "tables.json"
+    built, new, index = _tables_plan(out_dir, outputs, index_path)
+    if built is None or new:
+        write_tables([out_dir / output for output in new], out_dir / "tables", append=built is not None)
+        index_path.unlink(missing_ok=True)  # the partitioned dataset is stale until rebuilt below
+    if built is None or new or not (out_dir / "warehouse").is_dir():
+        write_partitioned(out_dir / "tables", out_dir / "warehouse")
+        atomic_write(index_path, lambda temp: temp.write_text(json.dumps(index)))
     if duckdb_path:
         write_duckdb(out_dir / "tables", manifest, Path(duckdb_path))
+
+
+def _tables_plan(out_dir: Path, outputs: list[str], index_path: Path) -> tuple[list[str] | None, list[str], dict]:
+    """(the reports the tables hold and may keep, or None to rebuild; the reports to add; the index after).
+
+    The index lists each report's JSON as (path, size, mtime) in table order,
+    with the reading code and this module's digest: rows are appended only
+    onto tables made by the same code from JSON that has not changed since.
+    """
+    version = f"{READER_VERSION}/{_WRITER_DIGEST}"
+    current = {}
+    for output in outputs:
+        stat = (out_dir / output).stat()
+        current[output] = [stat.st_size, stat.st_mtime_ns]
+    try:
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        built = {output: stat for output, *stat in index["reports"]} if index["version"] == version else None
+    except (OSError, ValueError, KeyError, TypeError):
+        built = None
+    tables = [out_dir / "tables" / f"{name}.{kind}" for name in TABLE_COLUMNS for kind in ("csv", "parquet")]
+    if built is None or any(current.get(o) != stat for o, stat in built.items()) or not all(map(Path.is_file, tables)):
+        built = None  # a report removed or rewritten, or tables missing: rebuild, in the manifest's order
+    kept = list(built or [])
+    new = [output for output in current if output not in (built or {})]
+    return (
+        (kept if built is not None else None),
+        new,
+        {
+            "version": version,
+            "reports": [[output, *current[output]] for output in kept + new],
+        },
+    )
 
 
 def table_schema(name: str) -> pa.Schema:
@@ -95,8 +142,8 @@ def _csv_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def write_tables(report_files: list[Path], tables_dir: Path) -> None:
-    """tables_dir/<name>.csv and .parquet for every table, appending report by report."""
+def write_tables(report_files: list[Path], tables_dir: Path, append: bool = False) -> None:
+    """tables_dir/<name>.csv and .parquet for every table, report by report; append: after the rows they hold."""
     schemas = {name: table_schema(name) for name in TABLE_COLUMNS}
     held: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
     with ExitStack() as stack:
@@ -106,8 +153,16 @@ def write_tables(report_files: list[Path], tables_dir: Path) -> None:
             parquet[name] = pq.ParquetWriter(parquet_path, schemas[name])
             stack.callback(parquet[name].close)  # closed before the rename (callbacks run last-in first-out)
             csv_path = stack.enter_context(atomic_path(tables_dir / f"{name}.csv"))
-            csv[name] = stack.enter_context(open(csv_path, "w", encoding=CSV_ENCODING, newline=""))
-            typed_frame(name, []).to_csv(csv[name], index=False)
+            if append:  # the old rows as they are: Parquet row groups and CSV bytes (with their BOM), no parsing
+                csv[name] = stack.enter_context(open(csv_path, "w", encoding="utf-8", newline=""))
+                old = pq.ParquetFile(tables_dir / f"{name}.parquet")
+                for group in range(old.num_row_groups):
+                    parquet[name].write_table(old.read_row_group(group))
+                with open(tables_dir / f"{name}.csv", "rb") as old_csv:
+                    shutil.copyfileobj(old_csv, csv[name].buffer)
+            else:
+                csv[name] = stack.enter_context(open(csv_path, "w", encoding=CSV_ENCODING, newline=""))
+                typed_frame(name, []).to_csv(csv[name], index=False)
 
         def flush(name: str) -> None:
             frame = typed_frame(name, held[name])
