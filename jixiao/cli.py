@@ -17,11 +17,11 @@ EPILOG = """\
 OUT accumulates: its manifest and tables describe every input ever converted
 into it (the latest state of each), whatever this run was given; --prune
 drops inputs that no longer exist under the INPUTs given.  Re-running skips
-inputs this jixiao version converted already (same name, same SHA-256;
---force converts them again); a run killed at any moment leaves only
-complete files, and the next run finishes the rest.  Files in folders that
-are not documents (Thumbs.db, desktop.ini, a 说明.md) are `skipped` rows.
-Details: docs/batch.md.
+inputs this jixiao version and reading code converted already (same name,
+same SHA-256; --force converts them again) and only appends new reports to
+the tables; a run killed at any moment leaves only complete files, and the
+next run finishes the rest.  Files in folders that are not documents
+(Thumbs.db, desktop.ini, a 说明.md) are `skipped` rows.  Details: docs/batch.md.
 
 Exit status: 0 when every input converted (warnings, partial and skipped included),
 1 when any input failed or no input file was found, 2 when the batch cannot

@@ -337,7 +337,7 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
                 retries=0,
                 resources={"soffice": 1} if soffice_declared and unit[0].kind in SOFFICE_KINDS else None,
             ): unit
-            for unit in work_units(jobs, len(workers))
+            for unit in work_units(jobs, max(1, len(workers)))
         }
         finished = as_completed(futures)
         checked, workerless_since = time.monotonic(), None
