@@ -42,7 +42,7 @@ from jixiao.extract import conversion_kind, convert_to_docx, reported_format, sn
 from jixiao.extract.page import OCR_TIME_PER_PAGE
 from jixiao.extract.sniff import HTML, MHT, OLE, PDF, RTF, WORDML
 from jixiao.normalize.records import Report
-from jixiao.pipeline import READER_VERSION, extract_file, report_status, sha256_of
+from jixiao.pipeline import READER_VERSION, extract_file, not_a_regular_file, report_status, sha256_of
 from jixiao.writers import TEMP_SUFFIX, atomic_write, write_frame, write_report
 
 if TYPE_CHECKING:
@@ -103,6 +103,7 @@ class Found:
     relative: str
     root: Path  # the folder given, or a file's own folder
     explicit: bool  # named on the command line (never skipped as junk)
+    refused: str | None = None  # why it is not read at all (a FIFO, a device, a symbolic link loop)
 
 
 @dataclass(frozen=True)
@@ -140,29 +141,32 @@ def find_inputs(
     seen: set[Path] = set()
     for given in map(Path, inputs):
         if not given.is_dir():
-            found = [Found(given.resolve(), given.name, given.resolve().parent, True)]
+            resolved = given.resolve()
+            found = [Found(resolved, printable(given.name), resolved.parent, True, not_a_regular_file(given))]
         else:
             root = given.resolve()
             out_inside = out_resolved is not None and out_resolved.is_relative_to(root)
             found = []
-            for relative in _files_under(root):
+            for relative, refused in _files_under(root):
                 if _is_hidden_or_sidecar(relative) or not _selected(relative, include, exclude):
                     continue
                 path = root / relative
-                if out_inside and path.resolve().is_relative_to(out_resolved):
+                if out_inside and not refused and path.resolve().is_relative_to(out_resolved):
                     continue
-                found.append(Found(path, relative, root, False))
+                found.append(Found(path, printable(relative), root, False, refused))
         for item in found:
             if item.path not in seen:
                 seen.add(item.path)
                 yield item
 
 
-def _files_under(folder: Path) -> list[str]:
-    """Every file's path relative to folder, in Path order; symlinked folders are not followed (as rglob).
+def _files_under(folder: Path) -> list[tuple[str, str | None]]:
+    """(path relative to folder, why it is refused or None) of every entry but folders, in Path order.
 
-    One scandir per folder: on a resume, walking is a good part of the run, and
-    rglob + is_file costs a stat and a Path per file on top.
+    Symlinked folders are not followed (as rglob).  FIFOs, devices, sockets and
+    broken or looping links are listed with the reason, so that they become
+    `skipped` rows rather than silently absent (or a hang when opened).  One
+    scandir per folder: on a resume, walking is a good part of the run.
     """
     found, folders = [], [""]
     while folders:
@@ -171,9 +175,15 @@ def _files_under(folder: Path) -> list[str]:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(f"{prefix}{entry.name}/")
-                elif entry.is_file():
-                    found.append(prefix + entry.name)
-    return sorted(found, key=lambda relative: relative.split("/"))
+                    continue
+                try:
+                    regular = entry.is_file()
+                except OSError:  # a symbolic link loop
+                    regular = False
+                if not regular and entry.is_symlink() and os.path.isdir(entry.path):
+                    continue  # a link to a folder: not followed
+                found.append((prefix + entry.name, None if regular else not_a_regular_file(entry.path)))
+    return sorted(found, key=lambda item: item[0].split("/"))
 
 
 def make_job(path: Path, relative: str, optional: bool = False, sha256: str | None = None) -> Job:
@@ -217,6 +227,17 @@ def _selected(relative: str, include: tuple[str, ...], exclude: tuple[str, ...])
     return (not include or any(map(matches, include))) and not any(map(matches, exclude))
 
 
+def printable(text: str) -> str:
+    """A path as the manifest, the JSON and the tables write it: a name whose bytes are not UTF-8 (Python
+    holds them as surrogate escapes, which no UTF-8 file can store) gets `\\xff` escapes in their place."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def input_key(path: Path | str) -> str:
+    """The manifest's `input`: the absolute path, printable."""
+    return printable(str(path))
+
+
 def name_inputs(found: list[Found], store: dict[str, dict]) -> dict[Path, str]:
     """Each input's name in OUT: the name it already has there, else its path under its root.
 
@@ -226,13 +247,13 @@ def name_inputs(found: list[Found], store: dict[str, dict]) -> dict[Path, str]:
     folder's path when the names are equal too).  Names OUT holds never
     change, so re-runs resume and the store keeps one name per input.
     """
-    names = {f.path: store[str(f.path)]["path"] for f in found if str(f.path) in store}
+    names = {f.path: store[input_key(f.path)]["path"] for f in found if input_key(f.path) in store}
     holders: dict[str, set[str]] = {}
     for input_path, row in store.items():
         holders.setdefault(row["path"], set()).add(input_path)
     new = [f for f in found if f.path not in names]
     for f in new:
-        holders.setdefault(f.relative, set()).add(str(f.path))
+        holders.setdefault(f.relative, set()).add(input_key(f.path))
     clashing = sorted({f.root for f in new if len(holders[f.relative]) > 1})
     labels = _root_labels(clashing)
     for f in new:
@@ -335,7 +356,7 @@ def not_a_report_row(job: Job, reason: str) -> dict:
 def _input_row(job: Job) -> dict:
     return {
         "path": job.relative,
-        "input": job.input,
+        "input": input_key(job.input),
         "format": reported_format(Path(job.input), job.kind),
         "sha256": job.sha256,
         "resumed": False,
@@ -372,7 +393,7 @@ def earlier_conversion(out_dir: Path, relative: str, sha256: str) -> dict | None
 
 def resumed_row(path: Path, relative: str, earlier: dict) -> dict:
     """This input's row when an earlier run converted it: that run's status, warning codes, counts and JSON."""
-    return earlier | {"path": relative, "input": str(path), "resumed": True}
+    return earlier | {"path": relative, "input": input_key(path), "resumed": True}
 
 
 def run(
@@ -399,7 +420,7 @@ def run(
     with _exclusive(out_dir):
         _remove_temps(out_dir)
         store = load_store(out_dir)
-        gone = _gone(store, inputs)
+        gone = _gone(store, inputs, {input_key(f.path) for f in found})
         if options.prune:
             _prune(store, gone, out_dir)
         rows: dict[str, dict] = {}
@@ -410,11 +431,13 @@ def run(
             ENGINES[options.engine](jobs, out_dir, options, record)
         except BatchError as exc:  # the engine cannot go on (a cluster without workers): keep what finished,
             for job in jobs:  # including conversions whose row was lost with a worker but whose record is written
-                earlier = None if job.input in rows else earlier_conversion(out_dir, job.relative, job.sha256)
+                earlier = (
+                    None if input_key(job.input) in rows else earlier_conversion(out_dir, job.relative, job.sha256)
+                )
                 if earlier:
-                    rows[job.input] = earlier
+                    rows[input_key(job.input)] = earlier
             stopped = BatchError(f"{exc}; {len(rows)} of {len(found)} inputs finished, listed in the manifest")
-        this_run = typed_manifest([rows[str(f.path)] for f in found if str(f.path) in rows])
+        this_run = typed_manifest([rows[input_key(f.path)] for f in found if input_key(f.path) in rows])
         store.update(rows)
         manifest = store_manifest(store)
         from jixiao.warehouse import write_warehouse
@@ -469,11 +492,13 @@ def store_manifest(store: dict[str, dict]) -> pd.DataFrame:
     return typed_manifest(rows)
 
 
-def _gone(store: dict[str, dict], inputs: list[Path]) -> list[str]:
-    """Stored inputs under the roots given (or given themselves) that no longer exist."""
+def _gone(store: dict[str, dict], inputs: list[Path], found: set[str]) -> list[str]:
+    """Stored inputs under the roots given (or given themselves) that this run did not find and that do not exist."""
     roots = [Path(p).resolve() for p in inputs]
     return sorted(
-        name for name in store if any(Path(name).is_relative_to(root) for root in roots) and not os.path.lexists(name)
+        name
+        for name in store
+        if name not in found and any(Path(name).is_relative_to(root) for root in roots) and not os.path.lexists(name)
     )
 
 
@@ -517,6 +542,9 @@ def _plan(
     jobs: list[Job] = []
     for f in found:
         relative = names[f.path]
+        if f.refused:
+            record(_unplanned_row(f.path, relative, "failed" if f.explicit else "skipped", f.refused))
+            continue
         junk = None if f.explicit else os_file(f.path.name)
         if junk:
             record(_unplanned_row(f.path, relative, "skipped", f"{junk}, not a document"))
@@ -553,7 +581,7 @@ def _without_soffice(jobs: list[Job], record: Callable[[dict], None]) -> list[Jo
 def _unplanned_row(path: Path, relative: str, status: str, reason: str) -> dict:
     """The row of an input that is not converted at all (so has no Job)."""
     fmt = path.suffix.lower().lstrip(".")
-    return {"path": relative, "input": str(path), "format": fmt, "status": status, "error": f"{relative}: {reason}",
+    return {"path": relative, "input": input_key(path), "format": fmt, "status": status, "error": f"{relative}: {reason}",
             "resumed": False}  # fmt: skip
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -39,9 +41,37 @@ def report_status(report: Report) -> str:
     return "warnings" if report.warnings else "ok"
 
 
+_SPECIAL_FILES = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def not_a_regular_file(path: str | os.PathLike) -> str | None:
+    """Why path is no file to read (a FIFO, a device, a symbolic link loop…), or None for a regular file.
+
+    Asked before a file is opened: opening a FIFO or a terminal blocks forever.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "not a regular file: a symbolic link loop"
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return "not a regular file: a broken symbolic link"
+        return f"cannot read the file: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    return f"not a regular file: {_SPECIAL_FILES.get(stat.S_IFMT(mode), 'a special file')}"
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    # O_NONBLOCK: a file swapped for a FIFO after it was checked cannot hang the open
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -82,6 +112,9 @@ def extract_file(
 def _extract_path(
     path: Path, relative_path: str, sha256: str | None, converted: Path | errors.ReadError | None = None
 ) -> Report:
+    refused = not_a_regular_file(path)
+    if refused:
+        raise errors.ReadError(refused)
     document = read_document(path, converted)
     source = Source(path=relative_path, format=document.format, sha256=sha256 or sha256_of(path), pages=document.pages)
     return normalize(document, source)  # raises jixiao.errors.NotAReport when it holds no report

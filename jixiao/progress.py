@@ -113,6 +113,6 @@ def summary(manifest: pd.DataFrame, seconds: float) -> str:
     resumed = int(manifest["resumed"].fillna(False).sum()) if "resumed" in manifest else 0
     if resumed:
         by_status += f" ({resumed} converted by an earlier run)"
-    formats = manifest["format"].fillna("?").value_counts()
+    formats = manifest["format"].replace("", None).fillna("?").value_counts()
     by_format = ", ".join(f"{name} {count}" for name, count in formats.items())
     return f"{len(manifest)} files in {seconds:.1f} s: {by_status or 'nothing to do'}; {by_format or 'no formats'}"
