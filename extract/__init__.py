@@ -9,7 +9,7 @@ from jixiao.extract.convert import convert_to_docx
 from jixiao.extract.docx import read_docx, read_flat_opc
 from jixiao.extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
 from jixiao.extract.ole import ENCRYPTED, EXCEL, POWERPOINT, classify_ole
-from jixiao.extract.pdf import read_pdf
+from jixiao.extract.pdf import DEFAULT_TIME_LIMIT, read_pdf
 from jixiao.extract.sniff import DOCX, FLAT_OPC, HTML, IMAGES, MHT, OLE, PDF, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
 from jixiao.extract.text import read_text
 
@@ -33,12 +33,16 @@ _CONVERTED = {OLE, RTF, HTML, MHT, WORDML}
 _OTHER_OFFICE = {EXCEL: "Excel workbook", POWERPOINT: "PowerPoint presentation"}
 
 
-def read_document(path: Path, converted: Path | None = None) -> Document:
+def read_document(
+    path: Path, converted: Path | None = None, *, time_limit: float | None = DEFAULT_TIME_LIMIT
+) -> Document:
     """Read any supported file; raises ReadError naming what is wrong with it.
 
     ``converted`` is the .docx a batch already made from ``path`` with
     :func:`convert_to_docx` (one soffice start for many files); without it a
     file that needs LibreOffice is converted here, in a temporary directory.
+    ``time_limit`` bounds reading a PDF (None: no bound of the reader's own,
+    for a caller that enforces its timeout itself).
     """
     path = Path(path)
     kind = sniff(path)
@@ -46,7 +50,7 @@ def read_document(path: Path, converted: Path | None = None) -> Document:
     if kind == TEXT:
         document = read_text(path)
     elif kind == PDF:
-        document = read_pdf(path)
+        document = read_pdf(path, time_limit=time_limit)
     elif kind in (DOCX, ZIP):
         document = read_docx(path)
     elif kind == FLAT_OPC:

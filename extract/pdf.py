@@ -10,10 +10,12 @@ is mostly unmapped glyphs (a font without ToUnicode) is read by OCR too, and
 a page with more characters than a report page could hold is read as plain
 text (with a note).  Tables are looked for only on pages that draw lines,
 and not on a page whose lines make a mesh too big to search (with a note).
-pdfminer (`pdf_plumber`) reads a page only when pdfium cannot: the page
-does not load, or pdfium's text page leaves out some of its text (a font
-that is not embedded and that pdfium lacks); that is noted.  A page neither
-can read is noted and skipped; a file over its time limit fails.  Once all
+Before pdfium loads a page, `pdf_streams` measures how far its streams
+inflate, and a page past the bound is noted and not read.  pdfminer
+(`pdf_plumber`) reads a page only when pdfium's text page leaves out some
+of its text (a font that is not embedded and that pdfium lacks); that is
+noted.  A page pdfium cannot load is noted and skipped; a file over its
+time limit fails.  Once all
 pages are read, `page_assembly.assemble` puts them together.
 """
 
@@ -30,6 +32,7 @@ from jixiao.extract.page_assembly import PageItems, assemble, lay_out
 from jixiao.extract.page_ocr import ocr_dpi as page_ocr_dpi
 from jixiao.extract.page_ocr import ocr_page
 from jixiao.extract.pdf_pdfium import PdfiumPage
+from jixiao.extract.pdf_streams import StreamMeter
 
 DEFAULT_TIME_LIMIT = 120.0  # seconds per file, as the batch's default --timeout
 MAX_CHARS_PER_PAGE = 20_000  # a dense report page holds ~3,000
@@ -57,19 +60,21 @@ def read_pdf(
     pages: list[PageItems] = []
     document = _open_pdfium(path)
     fallback = _PdfminerPages(path)
+    meter = StreamMeter(path)
     scanned = 0
     try:
         total = len(document)
         for index in range(total):
             if limit is not None and time.monotonic() - started > limit:
                 raise ReadError(f"gave up after {index} of {total} pages: over the {limit:g} s time limit")
-            items, ocr = _read_page(document, index, fallback, max_chars_per_page, ocr_dpi, notes)
+            items, ocr = _read_page(document, index, meter, fallback, max_chars_per_page, ocr_dpi, notes)
             pages.append(items)
             if ocr:
                 scanned += 1
                 if limit is not None:
                     limit += ocr_time_per_page
     finally:
+        meter.close()
         fallback.close()
         document.close()
     if total and not any(page.items for page in pages):
@@ -93,9 +98,12 @@ def scanned_pages(path: Path) -> int:
         document = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError:
         return 0
+    meter = StreamMeter(path)
     try:
         count = 0
         for index in range(len(document)):
+            if meter.refuse(index):
+                continue
             try:
                 source = PdfiumPage(document[index], index + 1)
             except pypdfium2.PdfiumError:
@@ -107,6 +115,7 @@ def scanned_pages(path: Path) -> int:
                 source.close()
         return count
     finally:
+        meter.close()
         document.close()
 
 
@@ -123,6 +132,7 @@ def _open_pdfium(path: Path) -> pypdfium2.PdfDocument:
 def _read_page(
     document: pypdfium2.PdfDocument,
     index: int,
+    meter: StreamMeter,
     fallback: _PdfminerPages,
     max_chars: int,
     dpi: float,
@@ -130,6 +140,10 @@ def _read_page(
 ) -> tuple[PageItems, bool]:
     """The page laid out, and whether it was read by OCR."""
     number = index + 1
+    refused = meter.refuse(index)
+    if refused:
+        notes.append(("pdf_page_unreadable", f"page {number} was not read: {refused}"))
+        return PageItems(number=number, height=0.0), False
     try:
         source = PdfiumPage(document[index], number)
     except pypdfium2.PdfiumError as exc:

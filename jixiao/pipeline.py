@@ -13,6 +13,7 @@ import jixiao.extract
 import jixiao.normalize
 from jixiao import errors
 from jixiao.extract import read_document
+from jixiao.extract.pdf import DEFAULT_TIME_LIMIT
 from jixiao.normalize import normalize
 from jixiao.normalize.records import TABLE_COLUMNS, Report, Source, typed_frame
 
@@ -48,7 +49,12 @@ def sha256_of(path: Path) -> str:
 
 
 def extract_file(
-    source: Input, relative_path: str | None = None, sha256: str | None = None, *, name: str | None = None
+    source: Input,
+    relative_path: str | None = None,
+    sha256: str | None = None,
+    *,
+    name: str | None = None,
+    timeout: float | None = DEFAULT_TIME_LIMIT,
 ) -> Report:
     """Read one report: a path, its bytes, or a binary file object (open(..., "rb"), io.BytesIO, an upload).
 
@@ -57,12 +63,14 @@ def extract_file(
     archived under, whose suffix decides the contract's `format` where the
     bytes leave it open (a .doc that is RTF inside is "doc").
     `relative_path` is what `source.path` says (default: the name).
+    `timeout` is how many seconds reading a PDF may take (more for each
+    scanned page; None: no limit).
 
     Raises jixiao.ReadError (the file cannot be read) or jixiao.NotAReport
     (it holds no report), both jixiao.JixiaoError, with the reason.
     """
     if isinstance(source, str | os.PathLike):
-        return _extract_path(Path(source), relative_path or name or Path(source).name, sha256)
+        return _extract_path(Path(source), relative_path or name or Path(source).name, sha256, timeout)
     data = bytes(source) if isinstance(source, bytes | bytearray | memoryview) else source.read()
     if not isinstance(data, bytes):
         raise TypeError("extract_file needs a path, bytes or a file object opened in binary mode")
@@ -70,11 +78,11 @@ def extract_file(
     with tempfile.TemporaryDirectory(prefix="jixiao-input-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        return _extract_path(path, relative_path or name, sha256 or hashlib.sha256(data).hexdigest())
+        return _extract_path(path, relative_path or name, sha256 or hashlib.sha256(data).hexdigest(), timeout)
 
 
-def _extract_path(path: Path, relative_path: str, sha256: str | None) -> Report:
-    document = read_document(path)
+def _extract_path(path: Path, relative_path: str, sha256: str | None, timeout: float | None) -> Report:
+    document = read_document(path, time_limit=timeout)
     source = Source(path=relative_path, format=document.format, sha256=sha256 or sha256_of(path), pages=document.pages)
     return normalize(document, source)  # raises jixiao.errors.NotAReport when it holds no report
 

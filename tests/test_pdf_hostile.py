@@ -13,6 +13,7 @@ from jixiao.extract import read_document
 from jixiao.extract.model import ReadError
 from jixiao.extract.pdf import read_pdf
 
+from jixiao import extract_file
 from tests.conftest import SEED
 
 SEED_PDF = SEED / "seed.pdf"
@@ -94,6 +95,11 @@ def test_two_thousand_pages_read_within_the_time_limit(two_thousand_pages):
 def test_a_file_over_the_time_limit_fails_clearly(two_thousand_pages):
     with pytest.raises(ReadError, match="time limit"):
         read_pdf(two_thousand_pages, time_limit=0.2)
+
+
+def test_the_pdf_time_limit_is_the_callers_timeout(two_thousand_pages):
+    with pytest.raises(ReadError, match="over the 0.2 s time limit"):
+        extract_file(two_thousand_pages, timeout=0.2)
 
 
 def test_memory_follows_the_text_kept_not_the_pages_parsed(tmp_path):
