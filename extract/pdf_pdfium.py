@@ -128,16 +128,24 @@ class PdfiumPage:
         fonts: dict[int, bool] = {}
         display = self._display
 
+        origin = display(0.0, 0.0)
+
+        def linear(dx: float, dy: float) -> tuple[float, float]:
+            """A direction of PDF space as displayed (`_display` is a turn and a shift)."""
+            x, y = display(dx, dy)
+            return x - origin[0], y - origin[1]
+
         def box(x: float, y: float, advance: float) -> tuple[float, float, float, float]:
-            x, y = x - vx * size * _DESCENT, y - vy * size * _DESCENT  # the em box's bottom
-            corners = (
-                display(x, y),
-                display(x + ux * advance, y + uy * advance),
-                display(x + vx * size, y + vy * size),
-                display(x + ux * advance + vx * size, y + uy * advance + vy * size),
+            left, top = display(x, y)
+            ax, ay = along[0] * advance, along[1] * advance
+            hx, hy = up[0] * size, up[1] * size
+            left, top = left - hx * _DESCENT, top - hy * _DESCENT  # the em box's bottom
+            return (
+                left + min(0.0, ax) + min(0.0, hx),
+                top + min(0.0, ay) + min(0.0, hy),
+                left + max(0.0, ax) + max(0.0, hx),
+                top + max(0.0, ay) + max(0.0, hy),
             )
-            xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-            return min(xs), min(ys), max(xs), max(ys)
 
         for index in range(count):
             if pdfium_c.FPDFText_IsGenerated(raw, index):
@@ -148,7 +156,8 @@ class PdfiumPage:
                 continue
             if key != run_key:
                 run_key, run = key, self._run(raw, index, text_object, matrix, fonts)
-            font, font_key, size, (ux, uy), (vx, vy), scale, bold = run
+                font, font_key, size, (ux, uy), (vx, vy), scale, bold = run
+                along, up = linear(ux, uy), linear(vx, vy)
             code = pdfium_c.FPDFText_GetUnicode(raw, index)
             if pdfium_c.FPDFText_HasUnicodeMapError(raw, index):
                 unmapped += 1
