@@ -13,6 +13,7 @@ from pathlib import Path
 from jixiao.extract.convert import convert_to_docx
 from jixiao.extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
 from jixiao.extract.ole import ENCRYPTED, EXCEL, POWERPOINT, classify_ole
+from jixiao.extract.page import DEFAULT_TIME_LIMIT
 from jixiao.extract.sniff import DOCX, FLAT_OPC, HTML, IMAGES, MHT, OLE, PDF, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
 
 __all__ = [
@@ -35,7 +36,9 @@ _CONVERTED = {OLE, RTF, HTML, MHT, WORDML}
 _OTHER_OFFICE = {EXCEL: "Excel workbook", POWERPOINT: "PowerPoint presentation"}
 
 
-def read_document(path: Path, converted: Path | ReadError | None = None) -> Document:
+def read_document(
+    path: Path, converted: Path | ReadError | None = None, *, time_limit: float | None = DEFAULT_TIME_LIMIT
+) -> Document:
     """Read any supported file; raises ReadError naming what is wrong with it.
 
     ``converted`` is what :func:`convert_to_docx` gave a batch for ``path``
@@ -43,6 +46,8 @@ def read_document(path: Path, converted: Path | ReadError | None = None) -> Docu
     why LibreOffice could not convert it, raised here after the checks no
     conversion can help (an encrypted file fails as encrypted).  Without it a
     file that needs LibreOffice is converted here, in a temporary directory.
+    ``time_limit`` bounds reading a PDF (None: no bound of the reader's own,
+    for a caller that enforces its timeout itself).
     """
     path = Path(path)
     kind = sniff(path)
@@ -54,7 +59,7 @@ def read_document(path: Path, converted: Path | ReadError | None = None) -> Docu
     elif kind == PDF:
         from jixiao.extract.pdf import read_pdf
 
-        document = read_pdf(path)
+        document = read_pdf(path, time_limit=time_limit)
     elif kind in (DOCX, ZIP):
         from jixiao.extract.docx import read_docx
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+DEFAULT_TIME_LIMIT = 120.0  # seconds per file a reader allows itself, as the batch's default --timeout
 OCR_TIME_PER_PAGE = 60.0  # seconds more per scanned page: OCR takes 3–10 s a page on one core
 
 

@@ -1,76 +1,80 @@
 """PDF → document model: a page source per page, then the format-neutral assembly.
 
-Pages are read one at a time by a page source (`pdf_plumber` for a text
-layer, `page_ocr` for a scanned page) into
-`page.PageContent`, laid out at once into light text lines and table
-fragments and released (`page_assembly.lay_out`), so memory follows the
-text, not the page count.  A quick
-pypdfium2 look at each page counts its characters first: a page without
-text is not parsed (an image page is rendered and read by OCR, a page
-without an image is blank), a page whose text layer is mostly `(cid:N)`
-glyphs is read by OCR too, and a page with more
-characters than a report page could hold is read by pypdfium2 as plain text
-(with a note) instead of being laid out glyph by glyph.  Tables are looked
-for only on pages that draw lines, and not on a page whose lines make a
-mesh too big to search (with a note).  A page that cannot be parsed is
-noted and skipped; a file over its time limit fails.  Once all pages are
-read, `page_assembly.assemble` puts them together.
+pdfium (pypdfium2) reads the pages, one at a time, into
+`page.PageContent` (`pdf_pdfium`); each is laid out at once into light text
+lines and table fragments and released (`page_assembly.lay_out`), so memory
+follows the text, not the page count.  Per page, what pdfium finds decides:
+a page without text is not laid out (an image page is rendered and read by
+OCR, `page_ocr`; a page without an image is blank), a page whose text layer
+is mostly unmapped glyphs (a font without ToUnicode) is read by OCR too, and
+a page with more characters than a report page could hold is read as plain
+text (with a note).  Tables are looked for only on pages that draw lines,
+and not on a page whose lines make a mesh too big to search (with a note).
+Before pdfium loads a page, `pdf_streams` measures how far its streams
+inflate, and a page past the bound is noted and not read.  pdfminer
+(`pdf_plumber`) reads a page only when pdfium's text page leaves out some
+of its text (a font that is not embedded and that pdfium lacks); that is
+noted.  A page pdfium cannot load is noted and skipped; a file over its
+time limit fails.  Once all
+pages are read, `page_assembly.assemble` puts them together.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pypdfium2
 from jixiao.extract.model import Document, ReadError
-from jixiao.extract.page import OCR_TIME_PER_PAGE, PageContent
+from jixiao.extract.page import DEFAULT_TIME_LIMIT, OCR_TIME_PER_PAGE, PageContent
 from jixiao.extract.page_assembly import PageItems, assemble, lay_out
 from jixiao.extract.page_ocr import ocr_dpi as page_ocr_dpi
 from jixiao.extract.page_ocr import ocr_page
-from jixiao.extract.pdf_plumber import PlumberPages
-from pdfminer.pdfpage import PDFPage
+from jixiao.extract.pdf_pdfium import PdfiumPage
+from jixiao.extract.pdf_streams import StreamMeter
 
-DEFAULT_TIME_LIMIT = 60.0  # seconds per file
 MAX_CHARS_PER_PAGE = 20_000  # a dense report page holds ~3,000
 
 
 def read_pdf(
     path: Path,
     *,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
     max_chars_per_page: int = MAX_CHARS_PER_PAGE,
     ocr_dpi: float | None = None,
     ocr_time_per_page: float = OCR_TIME_PER_PAGE,
 ) -> Document:
     """Read a PDF, scanned pages by OCR; raises ReadError for an encrypted, broken, empty or too slow file.
 
-    The time limit grows by `ocr_time_per_page` for each page that needs OCR;
+    `time_limit` (None: none; a batch kills its worker at the file's timeout
+    instead) grows by `ocr_time_per_page` for each page that needs OCR;
     `ocr_dpi` is the render resolution of those pages (default: `page_ocr.ocr_dpi()`).
     """
     ocr_dpi = ocr_dpi or page_ocr_dpi()
-    deadline = time.monotonic() + time_limit
+    started = time.monotonic()
     limit = time_limit
     notes: list[tuple[str, str]] = []
     pages: list[PageItems] = []
-    quick = _open_pdfium(path)
+    document = _open_pdfium(path)
+    fallback = _PdfminerPages(path)
+    meter = StreamMeter(path)
     scanned = 0
     try:
-        with PlumberPages(path) as plumber:
-            total = len(quick)
-            for index, page in enumerate(plumber):
-                if time.monotonic() > deadline:
-                    raise ReadError(f"gave up after {index} of {total} pages: over the {limit:g} s time limit")
-                items, ocr = _read_page(plumber, page, quick, index, max_chars_per_page, ocr_dpi, notes)
-                pages.append(items)
-                if ocr:
-                    scanned += 1
-                    deadline += ocr_time_per_page
+        total = len(document)
+        for index in range(total):
+            if limit is not None and time.monotonic() - started > limit:
+                raise ReadError(f"gave up after {index} of {total} pages: over the {limit:g} s time limit")
+            items, ocr = _read_page(document, index, meter, fallback, max_chars_per_page, ocr_dpi, notes)
+            pages.append(items)
+            if ocr:
+                scanned += 1
+                if limit is not None:
                     limit += ocr_time_per_page
     finally:
-        quick.close()
+        meter.close()
+        fallback.close()
+        document.close()
     if total and not any(page.items for page in pages):
         unreadable = [message for code, message in notes if code == "pdf_page_unreadable"]
         if unreadable:
@@ -87,23 +91,34 @@ def read_pdf(
 
 
 def scanned_pages(path: Path) -> int:
-    """How many pages are images without text (OCR reads them), by a quick pypdfium2 look; 0 for a broken file."""
+    """How many pages are images without text (OCR reads them), by a quick pdfium look; 0 for a broken file."""
     try:
         document = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError:
         return 0
+    meter = StreamMeter(path)
     try:
         count = 0
         for index in range(len(document)):
-            look = _quick_look(document, index, MAX_CHARS_PER_PAGE)
-            count += look is not None and look.chars == 0 and look.has_image
+            if meter.refuse(index):
+                continue
+            try:
+                source = PdfiumPage(document[index], index + 1)
+            except pypdfium2.PdfiumError:
+                continue
+            try:
+                facts = source.facts()
+                count += facts.chars == 0 and facts.has_image
+            finally:
+                source.close()
         return count
     finally:
+        meter.close()
         document.close()
 
 
 def _open_pdfium(path: Path) -> pypdfium2.PdfDocument:
-    """pypdfium2's view of the file, for the quick pass; it also tells an encrypted or broken file early."""
+    """pdfium's view of the file; it also tells an encrypted or broken file early."""
     try:
         return pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as exc:
@@ -113,43 +128,99 @@ def _open_pdfium(path: Path) -> pypdfium2.PdfDocument:
 
 
 def _read_page(
-    plumber: PlumberPages,
-    page_object: PDFPage,
-    quick: pypdfium2.PdfDocument,
+    document: pypdfium2.PdfDocument,
     index: int,
+    meter: StreamMeter,
+    fallback: _PdfminerPages,
     max_chars: int,
     dpi: float,
     notes: list,
 ) -> tuple[PageItems, bool]:
     """The page laid out, and whether it was read by OCR."""
     number = index + 1
-    look = _quick_look(quick, index, max_chars)
-    if look is not None:
-        if look.chars == 0:
-            if look.has_image:
-                content = _ocr(quick, index, dpi)
+    refused = meter.refuse(index)
+    if refused:
+        notes.append(("pdf_page_unreadable", f"page {number} was not read: {refused}"))
+        return PageItems(number=number, height=0.0), False
+    try:
+        source = PdfiumPage(document[index], number)
+    except pypdfium2.PdfiumError as exc:
+        # pdfminer is not asked: a page tree pdfium cannot follow numbers its pages differently there
+        notes.append(("pdf_page_unreadable", f"page {number} could not be read: {exc}"))
+        return PageItems(number=number, height=0.0), False
+    try:
+        facts = source.facts()
+        if facts.chars == 0:
+            if facts.has_image:
+                content = _ocr(source, dpi)
                 if not content.glyphs:
                     notes.append(("pdf_page_no_text", f"page {number} is an image in which OCR found no text"))
                 return lay_out(content, notes), True
-            return PageItems(number=number, height=look.height), False  # a blank page
-        if look.capped_text is not None:
+            return PageItems(number=number, height=facts.height), False  # a blank page
+        if facts.chars > max_chars:
             notes.append(
                 (
                     "pdf_page_too_dense",
-                    f"page {number} holds {look.chars} characters; read as plain text without layout",
+                    f"page {number} holds {facts.chars} characters; read as plain text without layout",
                 )
             )
-            content = PageContent(number, look.width, look.height, plain_text=look.capped_text)
+            content = PageContent(number, facts.width, facts.height, plain_text=source.plain_text(max_chars))
             return lay_out(content, notes), False
-    # pdfminer raises anything from a damaged page; one bad page must not lose the file
-    try:
-        content = plumber.content(page_object, number)
-    except Exception as exc:
-        notes.append(("pdf_page_unreadable", f"page {number} could not be read: {type(exc).__name__}: {exc}"))
-        return PageItems(number=number, height=look.height if look is not None else 0.0), False
-    if look is not None and _is_garbage(content):
-        return lay_out(_ocr(quick, index, dpi), notes), True
-    return lay_out(content, notes), False
+        read = source.content()
+        if read.unplaced:
+            reason = f"{read.unplaced} of its text runs are in a font that is not embedded and that pdfium lacks"
+            return fallback.lay_out(index, read.content, reason, notes), False
+        if read.refused:
+            message = f"page {number} {read.refused}; its text read without tables"
+            notes.append(("pdf_page_too_many_lines", message))
+        visible = sum(not glyph.text.isspace() for glyph in read.content.glyphs)
+        if read.unmapped * 2 > visible:
+            return lay_out(_ocr(source, dpi), notes), True
+        return lay_out(read.content, notes), False
+    finally:
+        source.close()
+
+
+class _PdfminerPages:
+    """pdfminer, opened only when a page needs it; pages are asked for in order."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.plumber = None
+        self.pages = None
+        self.position = -1
+        self.page = None
+
+    def lay_out(self, index: int, pdfium: PageContent, reason: str, notes: list) -> PageItems:
+        """The page read by pdfminer, noted with why; when pdfminer cannot read it either, what pdfium read."""
+        from jixiao.extract.pdf_plumber import PlumberPages
+
+        number = index + 1
+        try:
+            if self.plumber is None:
+                self.plumber = PlumberPages(self.path)
+                self.pages = iter(self.plumber)
+            while self.position < index:
+                self.page = next(self.pages)
+                self.position += 1
+            content = self.plumber.content(self.page, number)
+            problem = None
+            if pdfium.rotation or abs(content.width - pdfium.width) > 1 or abs(content.height - pdfium.height) > 1:
+                problem = "its page there is another (the parsers disagree on the page tree or its rotation)"
+            elif _is_garbage(content):
+                problem = "no Unicode for its glyphs either"
+        # pdfminer raises anything from a damaged page; one bad page must not lose the file
+        except Exception as exc:
+            problem = "it has no such page" if isinstance(exc, StopIteration) else f"{type(exc).__name__}: {exc}"
+        if problem is not None:
+            notes.append(("pdf_page_text_lost", f"page {number}: {reason}; pdfminer could not help: {problem}"))
+            return lay_out(pdfium, notes)
+        notes.append(("pdf_page_read_by_pdfminer", f"page {number}: {reason}; read by pdfminer"))
+        return lay_out(content, notes)
+
+    def close(self) -> None:
+        if self.plumber is not None:
+            self.plumber.__exit__()
 
 
 def _is_garbage(content: PageContent) -> bool:
@@ -159,42 +230,9 @@ def _is_garbage(content: PageContent) -> bool:
     return bool(visible) and unmapped * 2 > len(visible)
 
 
-def _ocr(quick: pypdfium2.PdfDocument, index: int, dpi: float) -> PageContent:
+def _ocr(source: PdfiumPage, dpi: float) -> PageContent:
     """The page rendered as displayed (`/Rotate` applied) in greyscale, then read by OCR; the bitmap is freed at once."""
-    page = quick[index]
-    try:
-        bitmap = page.render(scale=dpi / 72, grayscale=True)
-        image = np.array(bitmap.to_pil().convert("L"))
-        bitmap.close()
-    finally:
-        page.close()
-    return ocr_page(image, index + 1, dpi)
-
-
-@dataclass
-class _QuickLook:
-    width: float
-    height: float
-    chars: int
-    has_image: bool
-    capped_text: str | None  # the page's first characters as plain text, when it holds too many to lay out
-
-
-def _quick_look(quick: pypdfium2.PdfDocument, index: int, max_chars: int) -> _QuickLook | None:
-    """pypdfium2's count of a page's characters; None when it cannot load the page (pdfplumber may still)."""
-    if index >= len(quick):  # the two parsers disagree on a damaged page tree
-        return None
-    try:
-        page = quick[index]
-    except pypdfium2.PdfiumError:
-        return None
-    text_page = page.get_textpage()
-    try:
-        count = text_page.count_chars()
-        width, height = page.get_size()
-        has_image = count == 0 and any(page.get_objects(filter=(pypdfium2.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=1))
-        capped = text_page.get_text_range(0, max_chars).replace("\r\n", "\n") if count > max_chars else None
-        return _QuickLook(width=width, height=height, chars=count, has_image=has_image, capped_text=capped)
-    finally:
-        text_page.close()
-        page.close()
+    bitmap = source.page.render(scale=dpi / 72, grayscale=True)
+    image = np.array(bitmap.to_pil().convert("L"))
+    bitmap.close()
+    return ocr_page(image, source.number, dpi)

@@ -288,7 +288,8 @@ def convert_one(job: Job, out_dir: Path, converted: Path | ReadError | None = No
     out_dir = Path(out_dir)
     target = json_target(out_dir, job.relative)
     try:
-        report = extract_file(job.input, job.relative, job.sha256, converted=converted)
+        # no limit of the reader's own: the engine kills the worker at the job's timeout, the only limit a user sets
+        report = extract_file(job.input, job.relative, job.sha256, converted=converted, timeout=None)
         write_report(report, target)
     except (ReadError, NotAReport) as exc:
         row = not_a_report_row(job, str(exc)) if job.optional else failed_row(job, str(exc))

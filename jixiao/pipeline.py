@@ -15,6 +15,7 @@ import jixiao.extract
 import jixiao.normalize
 from jixiao import errors
 from jixiao.extract import read_document
+from jixiao.extract.page import DEFAULT_TIME_LIMIT
 from jixiao.normalize import normalize
 from jixiao.normalize.records import TABLE_COLUMNS, Report, Source, typed_frame
 
@@ -84,6 +85,7 @@ def extract_file(
     *,
     name: str | None = None,
     converted: Path | errors.ReadError | None = None,
+    timeout: float | None = DEFAULT_TIME_LIMIT,
 ) -> Report:
     """Read one report: a path, its bytes, or a binary file object (open(..., "rb"), io.BytesIO, an upload).
 
@@ -93,12 +95,14 @@ def extract_file(
     bytes leave it open (a .doc that is RTF inside is "doc").
     `relative_path` is what `source.path` says (default: the name).
     `converted` is what a batch's LibreOffice group made of a path (see `read_document`).
+    `timeout` is how many seconds reading a PDF may take (more for each
+    scanned page; None: no limit).
 
     Raises jixiao.ReadError (the file cannot be read) or jixiao.NotAReport
     (it holds no report), both jixiao.JixiaoError, with the reason.
     """
     if isinstance(source, str | os.PathLike):
-        return _extract_path(Path(source), relative_path or name or Path(source).name, sha256, converted)
+        return _extract_path(Path(source), relative_path or name or Path(source).name, sha256, timeout, converted)
     data = bytes(source) if isinstance(source, bytes | bytearray | memoryview) else source.read()
     if not isinstance(data, bytes):
         raise TypeError("extract_file needs a path, bytes or a file object opened in binary mode")
@@ -106,16 +110,20 @@ def extract_file(
     with tempfile.TemporaryDirectory(prefix="jixiao-input-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        return _extract_path(path, relative_path or name, sha256 or hashlib.sha256(data).hexdigest())
+        return _extract_path(path, relative_path or name, sha256 or hashlib.sha256(data).hexdigest(), timeout)
 
 
 def _extract_path(
-    path: Path, relative_path: str, sha256: str | None, converted: Path | errors.ReadError | None = None
+    path: Path,
+    relative_path: str,
+    sha256: str | None,
+    timeout: float | None,
+    converted: Path | errors.ReadError | None = None,
 ) -> Report:
     refused = not_a_regular_file(path)
     if refused:
         raise errors.ReadError(refused)
-    document = read_document(path, converted)
+    document = read_document(path, converted, time_limit=timeout)
     source = Source(path=relative_path, format=document.format, sha256=sha256 or sha256_of(path), pages=document.pages)
     return normalize(document, source)  # raises jixiao.errors.NotAReport when it holds no report
 

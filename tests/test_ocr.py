@@ -16,7 +16,7 @@ from jixiao.extract.model import ReadError
 from jixiao.extract.page_assembly import lay_out
 from jixiao.extract.page_grid import find_tables
 from jixiao.extract.page_tables import Fragment
-from jixiao.extract.pdf_plumber import PlumberPages
+from jixiao.extract.pdf_pdfium import PdfiumPage
 
 from jixiao import extract_file
 from jixiao.batch import BatchOptions, job_timeout, make_job
@@ -74,9 +74,13 @@ def test_a_rendered_table_page_reads_as_its_text_layer(degrade):
     if degrade is not None:
         image = degrade(image)
     scanned = lay_out(page_ocr.ocr_page(image, 5, DPI, threads=2), [])
-    with PlumberPages(SEED / "seed.pdf") as plumber:
-        page = next(p for n, p in enumerate(plumber) if n == 4)
-        text = lay_out(plumber.content(page, 5), [])
+    document = pypdfium2.PdfDocument(str(SEED / "seed.pdf"))
+    source = PdfiumPage(document[4], 5)
+    try:
+        text = lay_out(source.content().content, [])
+    finally:
+        source.close()
+        document.close()
     ocr_cells = cell_texts([i for i in scanned.items if isinstance(i, Fragment)])
     text_cells = cell_texts([i for i in text.items if isinstance(i, Fragment)])
     assert len(ocr_cells) == len(text_cells) > 30

@@ -1,0 +1,319 @@
+"""pdfium (pypdfium2) as a page source: one PDF page → `page.PageContent`, as displayed.
+
+Glyphs come from pdfium's text page: each character's text, its origin on
+the baseline, its font size and its advance (the font's /W or /Widths), so
+its box is an em box as pdfminer's: one advance wide, one font size high,
+0.12 of it below the baseline (`_DESCENT`).  Ruling segments come from the page's
+path objects, form XObjects included, each subpath's points transformed by
+its object's matrix and joined point to point, as pdfplumber makes edges.
+Everything is turned into the displayed, top-left coordinates of
+`page.PageContent`, `/Rotate` applied.
+
+A page may not hold more than `MAX_PAGE_OBJECTS` objects or
+`MAX_PATH_POINTS` path points before its rules are ignored (its text is
+still read): pdfium has parsed them already, but turning them into
+segments and searching them for tables would not end in time.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+from jixiao.extract.page import Glyph, PageContent, Segment
+from jixiao.extract.page_text import is_bold_font
+
+MAX_PAGE_OBJECTS = 50_000  # a dense report page draws a few thousand
+MAX_PATH_POINTS = 50_000
+_MAX_FORM_DEPTH = 12  # forms inside forms; pdfium stops a form that contains itself
+# The em box reaches this far below the baseline, in font sizes: a CJK font's ideographic em box (0.88 above,
+# 0.12 below); fonts' own /Descent is not used, as LibreOffice writes 0 and pdfium then guesses from a glyph.
+_DESCENT = 0.12
+_STRAIGHT = 1e-3  # points: a segment closer than this to horizontal or vertical is exactly so
+
+
+@dataclass
+class PageRead:
+    content: PageContent
+    unmapped: int  # glyphs whose font gives no Unicode (pdfminer would say `(cid:N)`)
+    unplaced: int  # text objects lost from pdfium's text page (see `PdfiumPage._left_out`)
+    refused: str | None  # why the page's rules were ignored, when they were
+
+
+@dataclass
+class _Walk:
+    segments: list[Segment] = field(default_factory=list)
+    unplaced: int = 0
+    spaces: list[Glyph] = field(default_factory=list)
+    budget: list[int] = field(default_factory=lambda: [MAX_PAGE_OBJECTS, MAX_PATH_POINTS])
+
+
+@dataclass
+class PageFacts:
+    """What a look at a pdfium page tells before its glyphs are read."""
+
+    chars: int  # characters in its text layer (pdfium's own spaces and line breaks included)
+    has_image: bool
+    width: float  # as displayed
+    height: float
+
+
+class PdfiumPage:
+    """One loaded page and its text page; close() frees both."""
+
+    def __init__(self, page: pypdfium2.PdfPage, number: int) -> None:
+        self.page = page
+        self.number = number
+        self.text_page = page.get_textpage()
+        self.rotation = page.get_rotation() % 360
+        left, bottom, right, top = page.get_cropbox()
+        self._box = (left, bottom, right, top)
+        width, height = right - left, top - bottom
+        self.width, self.height = (height, width) if self.rotation in (90, 270) else (width, height)
+        self.objects = pdfium_c.FPDFPage_CountObjects(page.raw)
+
+    def close(self) -> None:
+        self.text_page.close()
+        self.page.close()
+
+    def facts(self) -> PageFacts:
+        chars = self.text_page.count_chars()
+        has_image = chars == 0 and self._has_image()
+        return PageFacts(chars=chars, has_image=has_image, width=self.width, height=self.height)
+
+    def plain_text(self, limit: int) -> str:
+        return self.text_page.get_text_range(0, limit).replace("\r\n", "\n")
+
+    def _has_image(self) -> bool:
+        return any(
+            pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(self.page.raw, index))
+            == pdfium_c.FPDF_PAGEOBJ_IMAGE
+            for index in range(min(self.objects, MAX_PAGE_OBJECTS))
+        )
+
+    def _display(self, x: float, y: float) -> tuple[float, float]:
+        """A point of PDF user space → displayed coordinates from the top-left corner."""
+        left, bottom, right, top = self._box
+        rotation = self.rotation
+        if rotation == 90:
+            return y - bottom, x - left
+        if rotation == 180:
+            return right - x, y - bottom
+        if rotation == 270:
+            return top - y, right - x
+        return x - left, top - y
+
+    def content(self) -> PageRead:
+        """The page's glyphs and segments, and what pdfium could not read of it."""
+        glyphs, unmapped = self._glyphs()
+        walk = _Walk()
+        refused = self._walk(walk)
+        glyphs.extend(walk.spaces)
+        content = PageContent(self.number, self.width, self.height, glyphs, walk.segments, rotation=self.rotation)
+        return PageRead(content, unmapped, walk.unplaced, refused)
+
+    def _glyphs(self) -> tuple[list[Glyph], int]:
+        raw = self.text_page.raw
+        count = pdfium_c.FPDFText_CountChars(raw)
+        glyphs: list[Glyph] = []
+        unmapped = 0
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        matrix = pdfium_c.FS_MATRIX()
+        width = ctypes.c_float()
+        run_key = None
+        run = None  # (font, size, baseline unit vector, up unit vector, advance scale, bold)
+        widths: dict[tuple[int, int], float] = {}
+        fonts: dict[int, bool] = {}
+        display = self._display
+
+        origin = display(0.0, 0.0)
+
+        def linear(dx: float, dy: float) -> tuple[float, float]:
+            """A direction of PDF space as displayed (`_display` is a turn and a shift)."""
+            x, y = display(dx, dy)
+            return x - origin[0], y - origin[1]
+
+        def box(x: float, y: float, advance: float) -> tuple[float, float, float, float]:
+            left, top = display(x, y)
+            ax, ay = along[0] * advance, along[1] * advance
+            hx, hy = up[0] * size, up[1] * size
+            left, top = left - hx * _DESCENT, top - hy * _DESCENT  # the em box's bottom
+            return (
+                left + min(0.0, ax) + min(0.0, hx),
+                top + min(0.0, ay) + min(0.0, hy),
+                left + max(0.0, ax) + max(0.0, hx),
+                top + max(0.0, ay) + max(0.0, hy),
+            )
+
+        for index in range(count):
+            if pdfium_c.FPDFText_IsGenerated(raw, index):
+                continue  # a space or line break pdfium inferred; the assembly infers its own
+            text_object = pdfium_c.FPDFText_GetTextObject(raw, index)
+            key = ctypes.cast(text_object, ctypes.c_void_p).value
+            if not key:
+                continue
+            if key != run_key:
+                run_key, run = key, self._run(raw, index, text_object, matrix, fonts)
+                font, font_key, size, (ux, uy), (vx, vy), scale, bold = run
+                along, up = linear(ux, uy), linear(vx, vy)
+            code = pdfium_c.FPDFText_GetUnicode(raw, index)
+            if pdfium_c.FPDFText_HasUnicodeMapError(raw, index):
+                unmapped += 1
+                text = "\ufffd"
+            else:
+                text = chr(code) if code < 0x110000 else "\ufffd"
+            advance = widths.get((font_key, code))
+            if advance is None:
+                pdfium_c.FPDFFont_GetGlyphWidth(font, code, 1.0, width)
+                advance = widths[(font_key, code)] = width.value
+            advance *= scale
+            pdfium_c.FPDFText_GetCharOrigin(raw, index, origin_x, origin_y)
+            x, y = origin_x.value, origin_y.value
+            glyphs.append(Glyph(text, *box(x, y, advance), size, bold))
+        return glyphs, unmapped
+
+    def _run(self, raw, index: int, text_object, matrix, fonts: dict[int, bool]) -> tuple:
+        """What the characters of one text object share: font, size, direction, bold."""
+        pdfium_c.FPDFText_GetMatrix(raw, index, matrix)
+        along = (matrix.a**2 + matrix.b**2) ** 0.5 or 1.0
+        up = (matrix.c**2 + matrix.d**2) ** 0.5 or 1.0
+        font_size = pdfium_c.FPDFText_GetFontSize(raw, index)
+        font = pdfium_c.FPDFTextObj_GetFont(text_object)
+        font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
+        bold = fonts.get(font_key)
+        if bold is None:
+            bold = fonts[font_key] = is_bold_font(_font_name(font))
+        return (
+            font,
+            font_key,
+            font_size * up,
+            (matrix.a / along, matrix.b / along),
+            (matrix.c / up, matrix.d / up),
+            font_size * along,
+            bold,
+        )
+
+    def _walk(self, walk: _Walk) -> str | None:
+        """Collect every path's segments and count unplaced text; the reason when the page draws too much."""
+        if self.objects > MAX_PAGE_OBJECTS:
+            return f"draws {self.objects} objects (more than {MAX_PAGE_OBJECTS})"
+        identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        stack = [(self.page.raw, identity, 0, True)]
+        matrix = pdfium_c.FS_MATRIX()
+        while stack:
+            holder, outer, depth, is_page = stack.pop()
+            count = pdfium_c.FPDFPage_CountObjects(holder) if is_page else pdfium_c.FPDFFormObj_CountObjects(holder)
+            walk.budget[0] -= count
+            if walk.budget[0] < 0:
+                walk.segments.clear()
+                return f"draws more than {MAX_PAGE_OBJECTS} objects, counting those inside its forms"
+            for index in range(count):
+                item = (
+                    pdfium_c.FPDFPage_GetObject(holder, index)
+                    if is_page
+                    else pdfium_c.FPDFFormObj_GetObject(holder, index)
+                )
+                kind = pdfium_c.FPDFPageObj_GetType(item)
+                if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_TEXT):
+                    continue
+                if not pdfium_c.FPDFPageObj_GetMatrix(item, matrix):
+                    continue
+                own = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+                if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    self._left_out(item, own, walk)
+                    continue
+                if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                    if depth < _MAX_FORM_DEPTH:
+                        stack.append((item, own, depth + 1, False))
+                    continue
+                if not self._path(item, own, walk):
+                    walk.segments.clear()
+                    return f"draws more than {MAX_PATH_POINTS} path points"
+        return None
+
+    def _left_out(self, text_object, matrix: tuple, walk: _Walk) -> None:
+        """A text object pdfium's text page leaves out: a space to add, or text lost (counted in `unplaced`).
+
+        pdfium drops a text object whose box has no width.  In an embedded
+        font that is a run of spaces (a glyph without ink), which the
+        assembly needs where it parts two words with no gap (局 河北省);
+        it comes back as one space.  A font that is not embedded is replaced
+        by one of pdfium's, which may lack the glyphs (CJK on a machine
+        without CJK fonts) and give them no box: a run of one character, or
+        a column of them, is then lost.
+        """
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        if not pdfium_c.FPDFPageObj_GetBounds(text_object, left, bottom, right, top):
+            return
+        if right.value - left.value >= 0.01:
+            return
+        font = pdfium_c.FPDFTextObj_GetFont(text_object)
+        if not pdfium_c.FPDFFont_GetIsEmbedded(font):
+            walk.unplaced += 1
+            return
+        font_size, advance = ctypes.c_float(), ctypes.c_float()
+        pdfium_c.FPDFTextObj_GetFontSize(text_object, font_size)
+        pdfium_c.FPDFFont_GetGlyphWidth(font, 0x20, 1.0, advance)
+        a, b, c, d, e, f = matrix
+        along, up = (a * a + b * b) ** 0.5, (c * c + d * d) ** 0.5
+        if not along or not up:
+            return
+        size, width = font_size.value * up, advance.value * font_size.value
+        heights = (-_DESCENT * font_size.value, (1 - _DESCENT) * font_size.value)
+        corners = [self._display(e + a * dx + c * dy, f + b * dx + d * dy) for dx in (0, width) for dy in heights]
+        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        walk.spaces.append(Glyph(" ", min(xs), min(ys), max(xs), max(ys), size))
+
+    def _path(self, path, matrix: tuple, walk: _Walk) -> bool:
+        """Append one path object's segments; False when the page's point budget is spent."""
+        count = pdfium_c.FPDFPath_CountSegments(path)
+        walk.budget[1] -= max(count, 0)
+        if walk.budget[1] < 0:
+            return False
+        a, b, c, d, e, f = matrix
+        x, y = ctypes.c_float(), ctypes.c_float()
+        subpaths: list[list[tuple[float, float]]] = []
+        curve_points = 0
+        for index in range(count):
+            segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
+            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+            point = self._display(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+                subpaths.append([point])
+            elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+                curve_points += 1
+                if curve_points % 3 == 0:  # a curve's end point; its two control points make no edge
+                    subpaths[-1].append(point)
+            else:
+                subpaths[-1].append(point)
+            if pdfium_c.FPDFPathSegment_GetClose(segment) and subpaths[-1][-1] != subpaths[-1][0]:
+                subpaths[-1].append(subpaths[-1][0])
+        for points in subpaths:
+            if len(points) == 3 and points[2] == points[0]:
+                points.pop()  # a line closed on itself is one line
+            for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+                if abs(y1 - y0) < _STRAIGHT:
+                    y1 = y0
+                if abs(x1 - x0) < _STRAIGHT:
+                    x1 = x0
+                walk.segments.append(Segment(x0, y0, x1, y1))
+        return True
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    """The matrix that applies `inner`, then `outer` (PDF matrices as a, b, c, d, e, f)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _font_name(font) -> str:
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+    if size <= 0:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+    return buffer.value.decode("utf-8", "replace")
