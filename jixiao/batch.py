@@ -22,6 +22,7 @@ bytes under two paths are one report (one report_id) with a JSON per path.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -37,7 +38,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from jixiao.errors import BatchError, NoInputs, NotAReport, ReadError
+from jixiao.errors import BatchError, DiskFull, Interrupted, NoInputs, NotAReport, ReadError
 from jixiao.extract import conversion_kind, convert_to_docx, reported_format, sniff
 from jixiao.extract.page import OCR_TIME_PER_PAGE
 from jixiao.extract.sniff import HTML, MHT, OLE, PDF, RTF, WORDML
@@ -57,6 +58,8 @@ CONVERTED = ("ok", "warnings", "partial")
 STATE_DIR = ".state"
 # Kinds that LibreOffice turns into .docx before reading: at most one soffice per worker, many files per start.
 SOFFICE_KINDS = frozenset({OLE, RTF, HTML, MHT, WORDML})
+DISK_FULL = "disk full: no space left to write OUT"
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 GROUP_MAX = 16  # files per soffice start: a start costs about as much as converting a few files
 # Suffixes a report is archived under.  In a folder, a file with another suffix (说明.md, data.xlsx, photo.jpg)
 # that turns out not to be a report is `skipped`, not `failed`: archives hold such files beside the reports.
@@ -296,7 +299,8 @@ def convert_one(job: Job, out_dir: Path, converted: Path | ReadError | None = No
     except MemoryError:
         row = failed_row(job, "exceeded memory limit")
     except OSError as exc:
-        row = failed_row(job, f"cannot read or write a file: {exc.strerror or exc} ({exc.filename})")
+        reason = DISK_FULL if exc.errno in _NO_SPACE else f"cannot read or write a file: {exc.strerror or exc}"
+        row = failed_row(job, f"{reason} ({exc.filename})")
     except Exception as exc:  # noqa: BLE001 — a reader bug must cost one file, not the batch
         row = failed_row(job, f"internal error ({type(exc).__name__}: {exc})")
     else:
@@ -411,6 +415,7 @@ def run(
     out_dir = Path(out_dir)
     if options.engine not in ENGINES:
         raise BatchError(f"unknown engine {options.engine!r} (choose from {', '.join(ENGINES)})")
+    _check_places(inputs, out_dir, options.duckdb)
     found = list(find_inputs(inputs, options.include, options.exclude, out_dir))
     if not found:
         selection = " matching --include/--exclude" if options.include or options.exclude else ""
@@ -430,27 +435,54 @@ def run(
         stopped = None
         try:
             ENGINES[options.engine](jobs, out_dir, options, record)
-        except BatchError as exc:  # the engine cannot go on (a cluster without workers): keep what finished,
-            for job in jobs:  # including conversions whose row was lost with a worker but whose record is written
+        except (BatchError, KeyboardInterrupt) as exc:  # the engine cannot go on: keep what finished, including
+            for job in jobs:  # conversions whose row was lost with a worker but whose record is written
                 earlier = (
                     None if input_key(job.input) in rows else earlier_conversion(out_dir, job.relative, job.sha256)
                 )
                 if earlier:
                     rows[input_key(job.input)] = earlier
-            stopped = BatchError(f"{exc}; {len(rows)} of {len(found)} inputs finished, listed in the manifest")
+            finished = f"{len(rows)} of {len(found)} inputs finished, listed in the manifest"
+            if isinstance(exc, KeyboardInterrupt):
+                stopped = Interrupted(f"interrupted; {finished}: run the same command again to convert the rest")
+            else:
+                stopped = type(exc)(f"{exc}; {finished}")
         this_run = typed_manifest([rows[input_key(f.path)] for f in found if input_key(f.path) in rows])
         store.update(rows)
         manifest = store_manifest(store)
         from jixiao.warehouse import write_warehouse
 
-        write_warehouse(manifest, out_dir, options.duckdb)
-        write_frame(manifest, out_dir / "manifest")
+        try:
+            write_warehouse(manifest, out_dir, options.duckdb)
+            write_frame(manifest, out_dir / "manifest")
+        except OSError as exc:
+            if exc.errno not in _NO_SPACE:
+                raise BatchError(f"cannot write into {out_dir}: {exc.strerror or exc} ({exc.filename})") from None
+            raise DiskFull(
+                f"{DISK_FULL} ({out_dir}); every report JSON written is complete, the manifest and tables may "
+                "still be the last run's: free space and run the same command again"
+            ) from None
     if stopped:
         raise stopped
     this_run.attrs.update(
         stored=len(manifest), pruned=gone if options.prune else [], gone=[] if options.prune else gone
     )
     return this_run
+
+
+def _check_places(inputs: list[Path], out_dir: Path, duckdb: Path | None) -> None:
+    """Refuse, before converting anything, an OUT that would hide the inputs or a DuckDB path that is a folder."""
+    out_resolved = out_dir.resolve()
+    for given in map(Path, inputs):
+        if given.is_dir() and given.resolve().is_relative_to(out_resolved):
+            raise BatchError(
+                f"the input folder {given} is OUT ({out_dir}) or inside it, where jixiao writes: give an OUT "
+                "outside the inputs (OUT may be inside an input folder: it is left out of the walk)"
+            )
+    if duckdb is not None and Path(duckdb).is_dir():
+        raise BatchError(
+            f"--duckdb {duckdb} is a folder: give the database's file name, e.g. {Path(duckdb) / 'jixiao.duckdb'}"
+        )
 
 
 def _load_table_writers() -> None:
@@ -522,6 +554,8 @@ class Recorder:
         self.rows[row["input"]] = row
         if self.reporter:
             self.reporter.update(row)
+        if DISK_FULL in (row.get("error") or ""):  # every next file would fail the same way
+            raise DiskFull(f"{DISK_FULL} ({row['path']} could not be written)")
 
     def note(self, text: str) -> None:
         if self.reporter and hasattr(self.reporter, "note"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from jixiao import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
 SHOW_FAILURES = 20  # failures listed on stderr; the manifest has them all
 
 EPILOG = """\
@@ -26,7 +28,8 @@ next run finishes the rest.  Files in folders that are not documents
 Exit status: 0 when every input converted (warnings, partial and skipped included),
 1 when any input failed or no input file was found, 2 when the batch cannot
 run or finish (bad option, missing input, OUT in use by another run or not
-writable, DuckDB database that cannot be written)."""
+writable or full, an input folder inside OUT, DuckDB database that cannot be
+written), 130 when stopped by Ctrl-C or SIGTERM (the same command resumes)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         extract.error("--scheduler needs --engine dask")
 
     from jixiao.batch import BatchError, BatchOptions, NoInputs, run
+    from jixiao.errors import Interrupted
     from jixiao.extract.page_ocr import DPI_VARIABLE, THREADS_VARIABLE
     from jixiao.progress import Progress, summary
 
@@ -157,8 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     progress = Progress(quiet=args.quiet, verbose=args.verbose)
     started = time.monotonic()
+    signal.signal(signal.SIGTERM, _interrupt)  # as Ctrl-C: the workers are stopped and what finished is kept
     try:
         manifest = run(args.inputs, args.out, options, progress)
+    except KeyboardInterrupt:  # before the conversions started, or while the tables were written
+        print("jixiao: interrupted; run the same command again: what finished is kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Interrupted as exc:
+        print(f"jixiao: {exc}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except NoInputs as exc:
         print(f"jixiao: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -187,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"; {len(manifest.attrs['gone'])} no longer exist (--prune removes them)", end="")
         print()
     return EXIT_FAILED if len(failures) else EXIT_OK
+
+
+def _interrupt(signum: int, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _positive(kind: type, zero: bool = False) -> type:

@@ -158,7 +158,8 @@ class Sandbox:
     def _spawn(self) -> None:
         command = [sys.executable, "-m", "jixiao.worker", str(self.out_dir), str(os.getpid())]
         command += [str(self.options.memory_limit_mb or 0), str(self.options.timeout)]
-        self.temp = Path(tempfile.mkdtemp(prefix="jixiao-worker-"))
+        _remove_orphaned_temps()
+        self.temp = Path(tempfile.mkdtemp(prefix=f"{WORKER_TEMP_PREFIX}{os.getpid()}-"))
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -175,6 +176,17 @@ class Sandbox:
         if len(unanswered) == 1:
             return [failed_row(unanswered[0], reason)], []
         return [], unanswered
+
+
+WORKER_TEMP_PREFIX = "jixiao-worker-"  # then the pid of the process that owns the worker
+
+
+def _remove_orphaned_temps() -> None:
+    """Remove the temp folders of workers whose owner is dead (killed with -9, so it could not tidy up)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORKER_TEMP_PREFIX}*-*"):
+        owner = folder.name.removeprefix(WORKER_TEMP_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not psutil.pid_exists(int(owner)) and folder.stat().st_uid == os.getuid():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _kill_tree(pid: int) -> None:

@@ -23,3 +23,11 @@ class BatchError(JixiaoError):
 
 class NoInputs(BatchError):
     """The inputs hold no file, or none that --include/--exclude select."""
+
+
+class Interrupted(BatchError):
+    """The batch was stopped by Ctrl-C or SIGTERM; what finished is kept and the same command resumes."""
+
+
+class DiskFull(BatchError):
+    """OUT's file system is full: the batch stops, every complete file is kept."""
