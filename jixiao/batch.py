@@ -273,8 +273,24 @@ def _root_labels(roots: list[Path]) -> dict[Path, str]:
     return {root: root.as_posix().lstrip("/") for root in roots}
 
 
+# Bytes in one file name (255 on ext4, xfs, tmpfs), less what the atomic write's temp name adds (`.<name>.<8>.part`).
+NAME_MAX = 255 - len(".") - len(".12345678") - len(TEMP_SUFFIX)
+
+
 def json_target(out_dir: Path, relative: str) -> Path:
-    return out_dir / "json" / f"{relative}.json"
+    """OUT/json/<relative>.json, each name too long for the file system shortened (the manifest's `output` says
+    which file holds which input): its head, then a digest of the whole name, so names stay apart."""
+    *folders, name = f"{relative}.json".split("/")
+    parts = [_fitting(part, "") for part in folders] + [_fitting(name, ".json")]
+    return out_dir.joinpath("json", *parts)
+
+
+def _fitting(name: str, suffix: str) -> str:
+    if len(os.fsencode(name)) <= NAME_MAX:
+        return name
+    tail = f"~{hashlib.sha256(name.encode('utf-8', 'surrogateescape')).hexdigest()[:16]}{suffix}"
+    head = os.fsencode(name)[: NAME_MAX - len(tail)].decode("utf-8", "ignore")  # whole characters only
+    return head + tail
 
 
 def state_record(out_dir: Path, relative: str) -> Path:

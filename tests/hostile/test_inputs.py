@@ -7,6 +7,7 @@ changed.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -88,3 +89,18 @@ def test_the_api_refuses_a_fifo_instead_of_blocking(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")
     with pytest.raises(jixiao.ReadError, match="not a regular file: a FIFO"):
         jixiao.extract_file(tmp_path / "pipe.txt")
+
+
+def test_a_name_at_the_file_system_limit_gets_a_shortened_json_named_in_the_manifest(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    long_name = "绩效目标" * 20 + "x" * 9 + ".txt"  # 253 bytes: with ".json" over the 255 a name may have
+    assert len(os.fsencode(long_name)) == 253
+    shutil.copyfile(SAMPLE, folder / long_name)
+    result = extract(folder, "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    row = manifest(tmp_path / "out").loc[long_name]
+    assert row["status"] == "ok"
+    output = tmp_path / "out" / row["output"]
+    assert output.is_file() and len(os.fsencode(output.name)) <= 255 and output.name.startswith("绩效目标")
+    assert json.loads(output.read_text(encoding="utf-8"))["source"]["path"] == long_name
