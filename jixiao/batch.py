@@ -116,7 +116,7 @@ class BatchOptions:
     timeout: float = 120.0  # seconds per file
     ocr_page_timeout: float = OCR_TIME_PER_PAGE  # seconds more per scanned page
     max_tasks_per_worker: int = 1000  # a worker is replaced after this many files (0: never)
-    memory_limit_mb: int | None = None  # address-space limit per worker
+    memory_limit_mb: int | None = None  # resident memory per worker; None: engines.default_memory_limit_mb
     scheduler: str | None = None  # dask: tcp://HOST:8786; None starts a LocalCluster
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -312,8 +312,8 @@ def convert_one(job: Job, out_dir: Path, converted: Path | ReadError | None = No
         write_report(report, target)
     except (ReadError, NotAReport) as exc:
         row = not_a_report_row(job, str(exc)) if job.optional else failed_row(job, str(exc))
-    except MemoryError:
-        row = failed_row(job, "exceeded memory limit")
+    except MemoryError:  # an allocation the machine refused, under the engine's limit
+        row = failed_row(job, "exceeded the memory limit (the machine had no more)")
     except OSError as exc:
         reason = DISK_FULL if exc.errno in _NO_SPACE else f"cannot read or write a file: {exc.strerror or exc}"
         row = failed_row(job, f"{reason} ({exc.filename})")

@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         type=_positive(int),
         default=None,
         metavar="MB",
-        help="address-space limit per worker; a file needing more fails",
+        help="resident memory per worker and what it starts (LibreOffice); a file needing more fails "
+        "(default: the worker's share of 70%% of this machine's memory, 1024-4096)",
     )
     extract.add_argument("--force", action="store_true", help="convert again inputs an earlier run into OUT converted")
     extract.add_argument(

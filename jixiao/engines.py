@@ -40,6 +40,7 @@ import psutil
 from jixiao.batch import SOFFICE_KINDS, BatchError, BatchOptions, Job, failed_row, job_timeout, work_units
 from jixiao.worker import READY
 
+MEMORY_CHECK_EVERY = 0.2  # seconds between looks at each busy worker's resident memory
 STARTUP_LIMIT = 60.0  # seconds for a new worker to import its libraries
 NO_WORKERS_WAIT = 30.0  # seconds a Dask cluster may be without workers before the batch ends (exit 2)
 WORKER_CHECK_EVERY = 2.0  # seconds between looks at the Dask cluster's workers while no task finishes
@@ -62,10 +63,38 @@ class Sandbox:
         self.temp = Path()  # the worker's TMPDIR, removed with it
         self.jobs: list[Job] = []  # the unit's files not answered yet, in the order the worker answers
         self.ready = False
-        self.retiring = False  # the worker said it ends after its last reply
         self.tasks = 0
         self.clock = 0.0  # when the current wait began: the spawn until ready, then the last answer
         self._received = b""
+
+    @property
+    def memory_limit_mb(self) -> int:
+        return self.options.memory_limit_mb or default_memory_limit_mb(worker_count(self.options))
+
+    def over_memory(self) -> bool:
+        """Whether the worker and what it started (LibreOffice) hold more memory than the limit."""
+        if self.process is None:
+            return False
+        try:
+            worker = psutil.Process(self.process.pid)
+            resident = worker.memory_info().rss + sum(
+                child.memory_info().rss for child in worker.children(recursive=True)
+            )
+        except psutil.Error:  # it is ending: read() says how
+            return False
+        return resident > self.memory_limit_mb << 20
+
+    def exceed(self) -> tuple[list[dict], list[Job]]:
+        """The worker went over the memory limit: it is killed, and its file fails (or a group's are handed back)."""
+        return self._ended(f"exceeded the memory limit ({self.memory_limit_mb} MB)")
+
+    def check(self, now: float) -> tuple[list[dict], list[Job]] | None:
+        """What the worker's end gives when it is over its deadline or its memory, else None."""
+        if self.deadline <= now:
+            return self.expire()
+        if self.jobs and self.over_memory():
+            return self.exceed()
+        return None
 
     def fileno(self) -> int:
         return self.process.stdout.fileno()
@@ -79,7 +108,7 @@ class Sandbox:
     def send(self, unit: list[Job]) -> None:
         """Start converting a unit, in a fresh worker when the last one died or did its share."""
         max_tasks = self.options.max_tasks_per_worker
-        spent = self.retiring or (max_tasks and self.tasks >= max_tasks)
+        spent = max_tasks and self.tasks >= max_tasks
         if self.process is None or spent or self.process.poll() is not None:
             self.stop()
             self._spawn()
@@ -106,7 +135,6 @@ class Sandbox:
                 self.ready = True
             else:
                 rows.append(message["row"])
-                self.retiring = message["retire"]
                 self.jobs.pop(0)
                 self.tasks += 1
             self.clock = time.monotonic()
@@ -126,7 +154,10 @@ class Sandbox:
             self.send(units.popleft())
             while self.jobs:
                 remaining = self.deadline - time.monotonic()
-                done, retry = self.read() if remaining > 0 and wait([self], remaining) else self.expire()
+                if remaining > 0 and wait([self], min(remaining, MEMORY_CHECK_EVERY)):
+                    done, retry = self.read()
+                else:
+                    done, retry = self.check(time.monotonic()) or ([], [])
                 rows.extend(done)
                 units.extend([job] for job in retry)
         return rows
@@ -149,7 +180,7 @@ class Sandbox:
         self.process.wait()
         self.process.stdout.close()
         shutil.rmtree(self.temp, ignore_errors=True)
-        self.process, self.jobs, self.ready, self.retiring, self.tasks, self._received = None, [], False, False, 0, b""
+        self.process, self.jobs, self.ready, self.tasks, self._received = None, [], False, 0, b""
 
     def _close_input(self) -> None:
         with suppress(BrokenPipeError):  # a dead worker's pipe: what send() could not deliver is moot
@@ -157,7 +188,7 @@ class Sandbox:
 
     def _spawn(self) -> None:
         command = [sys.executable, "-m", "jixiao.worker", str(self.out_dir), str(os.getpid())]
-        command += [str(self.options.memory_limit_mb or 0), str(self.options.timeout)]
+        command.append(str(self.options.timeout))
         _remove_orphaned_temps()
         self.temp = Path(tempfile.mkdtemp(prefix=f"{WORKER_TEMP_PREFIX}{os.getpid()}-"))
         self.process = subprocess.Popen(
@@ -224,6 +255,17 @@ def worker_count(options: BatchOptions) -> int:
     return options.workers or os.cpu_count() or 1
 
 
+def default_memory_limit_mb(workers: int) -> int:
+    """Each worker's share of 70% of this machine's memory, between 1 GB and 4 GB.
+
+    Enough for any real report (OCR of an A3 page peaks near 700 MB, a
+    LibreOffice group near 400 MB); a hostile file over it fails alone instead
+    of the kernel killing a worker, or the run, for all of them.
+    """
+    share = int(psutil.virtual_memory().total * 0.7 / max(1, workers)) >> 20
+    return max(1024, min(4096, share))
+
+
 def run_local(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Callable[[dict], None]) -> None:
     """Convert jobs in a pool of sandboxes on this machine, passing each row to record as it arrives."""
     pending = deque(work_units(jobs, worker_count(options)))
@@ -245,11 +287,14 @@ def run_local(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Cal
         for sandbox in sandboxes:
             sandbox.send(pending.popleft())
         while busy:
-            for sandbox in wait(busy, max(0.0, min(s.deadline for s in busy) - time.monotonic())):
+            first_deadline = min(s.deadline for s in busy) - time.monotonic()
+            for sandbox in wait(busy, max(0.0, min(first_deadline, MEMORY_CHECK_EVERY))):
                 finish(sandbox, *sandbox.read())
             now = time.monotonic()
-            for sandbox in [s for s in busy if s.deadline <= now]:
-                finish(sandbox, *sandbox.expire())
+            for sandbox in list(busy):
+                ended = sandbox.check(now)
+                if ended is not None:
+                    finish(sandbox, *ended)
             for sandbox in [s for s in sandboxes if s not in busy and pending]:  # idle while files were handed back
                 busy.append(sandbox)
                 sandbox.send(pending.popleft())

@@ -19,7 +19,7 @@ from jixiao.normalize.records import TABLE_COLUMNS
 
 from jixiao import JixiaoError, extract_file
 from jixiao.batch import BatchOptions, make_job, run
-from jixiao.engines import Sandbox, _kill_tree
+from jixiao.engines import Sandbox, _kill_tree, default_memory_limit_mb
 from jixiao.pipeline import sha256_of
 from tests.conftest import ROOT, SAMPLES
 from tools.bench_batch import add_broken, make_batch
@@ -199,7 +199,7 @@ def test_a_file_over_the_memory_limit_fails_and_a_fresh_worker_takes_the_next(tm
     (inputs / "huge.txt").write_text(text * 150, encoding="utf-8")
     (inputs / "small.txt").write_text(text, encoding="utf-8")
     manifest = run([inputs], tmp_path / "out", BatchOptions(workers=1, memory_limit_mb=120)).set_index("path")
-    assert manifest.loc["huge.txt", "error"] == "huge.txt: exceeded memory limit"
+    assert manifest.loc["huge.txt", "error"] == "huge.txt: exceeded the memory limit (120 MB)"
     assert manifest.loc["small.txt", "status"] == "ok"
 
 
@@ -232,3 +232,11 @@ def test_workers_are_replaced_after_their_share_of_files(tmp_path, monkeypatch):
     manifest = run([inputs], tmp_path / "out", BatchOptions(workers=2, max_tasks_per_worker=2, include=("*.txt",)))
     assert set(manifest["status"]) <= {"ok", "warnings", "partial"} and len(manifest) == 5
     assert len(spawned) == 3  # 5 files, 2 each: two workers, then one more
+
+
+def test_every_batch_has_a_memory_ceiling_by_default_from_the_machine():
+    share_mb = int(psutil.virtual_memory().total * 0.7 / 2) >> 20
+    assert default_memory_limit_mb(2) == max(1024, min(4096, share_mb))
+    assert default_memory_limit_mb(10_000) == 1024  # never below what a real report needs
+    assert Sandbox(Path("out"), BatchOptions(workers=2)).memory_limit_mb == default_memory_limit_mb(2)
+    assert Sandbox(Path("out"), BatchOptions(memory_limit_mb=300)).memory_limit_mb == 300
