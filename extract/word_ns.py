@@ -14,6 +14,17 @@ def is_on(toggle: etree._Element | None) -> bool:
     return toggle is not None and toggle.get(VAL, "true") not in ("0", "false", "off")
 
 
+# Word's decimal numbers are 32-bit; a longer digit string is damage or an attack, and
+# Python refuses to convert one of over 4,300 digits (ValueError), so it saturates here.
+INT_MAX = 2**31 - 1
+
+
 def to_int(value: str | None, default: int) -> int:
-    """A decimal attribute; ``default`` when absent or not a number (damaged files have both)."""
-    return int(value) if value and value.lstrip("-").isdigit() else default
+    """A decimal attribute; ``default`` when absent or not an ASCII number, clamped to ±INT_MAX."""
+    if not value or not value.isascii():
+        return default
+    digits = value[1:] if value.startswith("-") else value
+    if not digits.isdigit():
+        return default
+    number = INT_MAX if len(digits) > 10 else min(int(digits), INT_MAX)
+    return -number if value.startswith("-") else number

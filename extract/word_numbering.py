@@ -22,6 +22,12 @@ _CHINESE_DIGITS = "零一二三四五六七八九"
 _LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _DIZHI = "子丑寅卯辰巳午未申酉戌亥"
+# Word's letter numbering repeats the letter (AA, BBB…) and stops at 780 (30 Z's); past it a
+# damaged start value (10⁹) would build a label of millions of letters: the number is shown instead.
+_MAX_LETTERS = 780
+# Word's level text holds at most a few placeholders and punctuation; a longer one is cut so a
+# label rendered on every paragraph stays small.
+_MAX_LEVEL_TEXT = 255
 
 
 @dataclass
@@ -99,7 +105,7 @@ def _level(lvl: etree._Element) -> _Level:
         level.fmt = fmt.get(_VAL, "decimal")
     text = lvl.find(_W + "lvlText")
     if text is not None:
-        level.text = text.get(_VAL, "")
+        level.text = text.get(_VAL, "")[:_MAX_LEVEL_TEXT]
     suffix = lvl.find(_W + "suff")
     if suffix is not None:
         level.suffix = {"space": " ", "nothing": ""}.get(suffix.get(_VAL, "tab"), "\t")
@@ -126,7 +132,7 @@ def format_number(value: int, fmt: str) -> str:
         return "".join(chr(ord(d) + 0xFEE0) for d in str(value))
     if fmt == "decimalZero":
         return f"{value:02d}"
-    if fmt in ("upperLetter", "lowerLetter") and value >= 1:
+    if fmt in ("upperLetter", "lowerLetter") and 1 <= value <= _MAX_LETTERS:
         letter = chr(ord("A") + (value - 1) % 26) * ((value - 1) // 26 + 1)
         return letter if fmt == "upperLetter" else letter.lower()
     if fmt in ("upperRoman", "lowerRoman") and 1 <= value < 4000:

@@ -49,12 +49,12 @@ codes.  So the walker reads the XML itself, with these rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from jixiao.extract.fields import parse_tc
-from jixiao.extract.model import Cell, Document, Heading, Paragraph, Table, TCEntry
+from jixiao.extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
 from jixiao.extract.word_ns import VAL as _VAL
 from jixiao.extract.word_ns import W as _W
 from jixiao.extract.word_ns import is_on, to_int
@@ -67,7 +67,7 @@ _P, _R, _T, _TBL, _TR, _TC = _W + "p", _W + "r", _W + "t", _W + "tbl", _W + "tr"
 _PPR, _RPR, _TCPR, _TRPR = _W + "pPr", _W + "rPr", _W + "tcPr", _W + "trPr"
 
 # Elements whose children are read as if they stood in the parent's place.
-_TRANSPARENT = {
+TRANSPARENT = {
     _W + name
     for name in ("sdt", "sdtContent", "customXml", "smartTag", "hyperlink", "ins", "moveTo", "dir", "bdo", "fldSimple")
 }
@@ -77,6 +77,11 @@ _SKIPPED = {
     for name in ("del", "moveFrom", "sdtPr", "sdtEndPr", "customXmlPr", "smartTagPr", "pPr", "rPr", "tblPr", "tblGrid")
 }
 _RESULT_HIDDEN_FIELDS = {"TOC", "INDEX", "TOA"}
+
+# Word allows 63 columns; a span or a grid beyond these is damage or an attack (a gridSpan of
+# 10⁹, or thousands of rows merged under a wide cell), refused before any grid is built from it.
+MAX_TABLE_COLUMNS = 1000
+MAX_TABLE_GRID = 1_000_000  # rows × columns of one table
 
 # Word's Symbol font (w:sym w:font="Symbol" w:char="F0B3") → Unicode, for the
 # characters reports use; the rest of the Symbol range is Greek and arrows.
@@ -119,9 +124,9 @@ class Styles:
             style.name = name.get(_VAL, "") if name is not None else ""
             based = element.find(_W + "basedOn")
             style.based_on = based.get(_VAL) if based is not None else None
-            outline = element.find(f"{_PPR}/{_W}outlineLvl")
-            if outline is not None and (outline.get(_VAL) or "").isdigit():
-                style.outline = int(outline.get(_VAL))
+            outline = to_int(_attr(element.find(f"{_PPR}/{_W}outlineLvl")), -1)
+            if outline >= 0:
+                style.outline = outline
             style.hidden = is_on(element.find(f"{_RPR}/{_W}vanish"))
             num_pr = element.find(f"{_PPR}/{_W}numPr")
             if num_pr is not None:
@@ -172,9 +177,14 @@ def _style_level(style: _Style) -> int | None:
 
 @dataclass
 class _Field:
+    outer_showing: bool  # whether text showed where the field began (all enclosing fields in a shown result)
     code: list[str] = field(default_factory=list)
     in_result: bool = False
     hides_result: bool = False
+
+    def showing(self) -> bool:
+        """Whether text at this point of the field shows; O(1), so thousands of open fields stay linear."""
+        return self.outer_showing and self.in_result and not self.hides_result
 
 
 @dataclass
@@ -205,26 +215,30 @@ class WordWalker:
 
     # -- blocks -----------------------------------------------------------
 
-    def document(self, body: etree._Element) -> Document:
-        blocks = list(self._body_blocks(body))
+    def document(self, elements: Iterable[etree._Element]) -> Document:
+        """The document of a body's block elements, as :meth:`block_elements` gives them (or a stream does)."""
+        blocks = list(self._body_blocks(elements))
         if self.fields:
             self.notes.append(("unterminated_field", "a field never ends; the text after it was read as its result"))
         return Document(blocks=blocks, format="docx", notes=self.notes)
 
-    def _block_elements(self, container: etree._Element):
+    def block_elements(self, container: etree._Element):
         """Paragraphs and tables of a body or cell, through sdt/customXml wrappers."""
         for child in container:
             tag = child.tag
             if tag == _P or tag == _TBL:
                 yield child
-            elif tag in _TRANSPARENT:
-                yield from self._block_elements(child)
+            elif tag in TRANSPARENT:
+                yield from self.block_elements(child)
             elif tag == _W + "altChunk":
-                self.notes.append(("alt_chunk", "an embedded document (w:altChunk, e.g. pasted HTML) was not read"))
+                self.alt_chunk()
 
-    def _body_blocks(self, body: etree._Element):
+    def alt_chunk(self) -> None:
+        self.notes.append(("alt_chunk", "an embedded document (w:altChunk, e.g. pasted HTML) was not read"))
+
+    def _body_blocks(self, elements: Iterable[etree._Element]):
         carried: list[str] = []  # text of paragraphs whose mark was deleted
-        for element in self._block_elements(body):
+        for element in elements:
             if element.tag == _TBL:
                 if carried:  # a deleted paragraph mark cannot join a table
                     yield Paragraph(text="".join(carried))
@@ -261,9 +275,8 @@ class WordWalker:
         ppr = paragraph.find(_PPR)
         if ppr is None:
             return None
-        outline = ppr.find(_W + "outlineLvl")
-        if outline is not None and (outline.get(_VAL) or "").isdigit():
-            value = int(outline.get(_VAL))
+        value = to_int(_attr(ppr.find(_W + "outlineLvl")), -1)
+        if value >= 0:
             return value + 1 if value < 9 else None
         style = ppr.find(_W + "pStyle")
         return self.styles.heading_level(style.get(_VAL)) if style is not None else None
@@ -273,6 +286,8 @@ class WordWalker:
     def _table(self, tbl: etree._Element, index: int) -> Table:
         grid = tbl.find(_W + "tblGrid")
         n_cols = len(grid.findall(_W + "gridCol")) if grid is not None else 0
+        if n_cols > MAX_TABLE_COLUMNS:
+            raise ReadError(f"table {index} declares {n_cols:,} grid columns (limit {MAX_TABLE_COLUMNS:,}): refused")
         table = Table(index=index)
         open_down: dict[int, Cell] = {}  # grid column → cell a vMerge continuation extends
         row_index = 0
@@ -283,12 +298,14 @@ class WordWalker:
             col = 0
             row_cells: list[Cell] = []
             before = _int_val(trpr, "gridBefore")
+            _check_width(index, row_index, before)
             if before:
                 row_cells.append(Cell(text="", row=row_index, col=0, colspan=before))
                 col = before
             for tc in self._cell_elements(tr):
                 tcpr = tc.find(_TCPR)
                 span = max(_int_val(tcpr, "gridSpan"), 1)
+                _check_width(index, row_index, col + span)
                 h_merge = _merge_val(tcpr, "hMerge")
                 v_merge = _merge_val(tcpr, "vMerge")
                 if h_merge == "continue" and row_cells and row_cells[-1].row == row_index:
@@ -311,6 +328,7 @@ class WordWalker:
                     row_cells.append(cell)
                 col += span
             after = _int_val(trpr, "gridAfter")
+            _check_width(index, row_index, col + after)
             if after:
                 row_cells.append(Cell(text="", row=row_index, col=col, colspan=after))
                 col += after
@@ -318,6 +336,11 @@ class WordWalker:
             table.cells.extend(cell for cell in row_cells if cell.row == row_index)
             n_cols = max(n_cols, col)
             row_index += 1
+            if row_index * n_cols > MAX_TABLE_GRID:
+                raise ReadError(
+                    f"table {index} would span {row_index:,} rows × {n_cols:,} columns "
+                    f"(over {MAX_TABLE_GRID:,} grid positions): refused as damaged"
+                )
         table.n_rows = row_index
         table.n_cols = n_cols
         return table
@@ -326,7 +349,7 @@ class WordWalker:
         for child in tbl:
             if child.tag == _TR:
                 yield child
-            elif child.tag in _TRANSPARENT:
+            elif child.tag in TRANSPARENT:
                 yield from self._row_elements(child)
 
     def _cell_elements(self, tr: etree._Element):
@@ -335,13 +358,13 @@ class WordWalker:
                 tcpr = child.find(_TCPR)
                 if tcpr is None or tcpr.find(_W + "cellDel") is None:
                     yield child
-            elif child.tag in _TRANSPARENT:
+            elif child.tag in TRANSPARENT:
                 yield from self._cell_elements(child)
 
     def _cell_text(self, tc: etree._Element, table_index: int, row: int, col: int) -> str:
         lines: list[str] = []
         carried = ""
-        for element in self._block_elements(tc):
+        for element in self.block_elements(tc):
             if element.tag == _TBL:
                 lines.append(self._nested_table_text(element))
                 self.notes.append(
@@ -406,24 +429,24 @@ class WordWalker:
             elif tag == _M + "t":
                 if self._showing():
                     out.add(child.text or "")
-            elif tag in _TRANSPARENT or (isinstance(tag, str) and tag.startswith(_M)):
+            elif tag in TRANSPARENT or (isinstance(tag, str) and tag.startswith(_M)):
                 self._inline(child, out)  # wrappers, and Office Math down to its m:t
 
     def _simple_field(self, element: etree._Element, out: _ParagraphText) -> None:
         code = element.get(_W + "instr", "")
-        self._field_code_done(code, out, enclosing=self.fields)
+        self._field_code_done(code, out, showing=self._showing())
         if _field_name(code) not in _RESULT_HIDDEN_FIELDS:
             self._inline(element, out)
 
-    def _field_code_done(self, code: str, out: _ParagraphText, enclosing: list[_Field]) -> None:
+    def _field_code_done(self, code: str, out: _ParagraphText, showing: bool) -> None:
         """A field's code is complete; a TC entry counts unless the field sits in a hidden result."""
         entry = parse_tc(code)
-        if entry is not None and self._showing(enclosing):
+        if entry is not None and showing:
             out.tc = entry
 
-    def _showing(self, fields: list[_Field] | None = None) -> bool:
+    def _showing(self) -> bool:
         """Whether run text at this point is displayed: outside field codes and hidden results."""
-        return all(f.in_result and not f.hides_result for f in (self.fields if fields is None else fields))
+        return not self.fields or self.fields[-1].showing()
 
     def _run(self, run: etree._Element, out: _ParagraphText) -> None:
         rpr = run.find(_RPR)
@@ -455,18 +478,18 @@ class WordWalker:
     def _field_char(self, kind: str | None, out: _ParagraphText) -> None:
         if kind == "begin":
             hides = bool(self.fields) and (self.fields[-1].hides_result or not self.fields[-1].in_result)
-            self.fields.append(_Field(hides_result=hides))
+            self.fields.append(_Field(outer_showing=self._showing(), hides_result=hides))
         elif kind == "separate" and self.fields and not self.fields[-1].in_result:
             current = self.fields[-1]
             current.in_result = True
             code = "".join(current.code)
             if _field_name(code) in _RESULT_HIDDEN_FIELDS:
                 current.hides_result = True
-            self._field_code_done(code, out, enclosing=self.fields[:-1])
+            self._field_code_done(code, out, showing=current.outer_showing)
         elif kind == "end" and self.fields:
             current = self.fields.pop()
             if not current.in_result:  # a field without a result (TC, XE) ends its code here
-                self._field_code_done("".join(current.code), out, enclosing=self.fields)
+                self._field_code_done("".join(current.code), out, showing=self._showing())
 
     def _symbol(self, sym: etree._Element) -> str:
         try:
@@ -505,6 +528,13 @@ def _mark_deleted(p: etree._Element) -> bool:
 
 def _attr(element: etree._Element | None) -> str | None:
     return element.get(_VAL) if element is not None else None
+
+
+def _check_width(table: int, row: int, width: int) -> None:
+    if width > MAX_TABLE_COLUMNS:
+        raise ReadError(
+            f"table {table}, row {row + 1} spans {width:,} grid columns (limit {MAX_TABLE_COLUMNS:,}): refused as damaged"
+        )
 
 
 def _int_val(props: etree._Element | None, name: str) -> int:

@@ -19,8 +19,9 @@ _UNIT_SUFFIX = re.compile(r"\((?P<unit>万元|元|千元|亿元)\)$")
 _PERCENT_SUFFIX = re.compile(r"\(%\)$")
 # A weight after a level-1 name or a label: 产出指标(50分), 效益指标（30分）.
 _WEIGHT = re.compile(r"\(\d+(?:\.\d+)?分\)$")
-# A label and its amount in one cell: 年度资金总额:16, 其中：财政拨款:12.5.
-_LABEL_AMOUNT = re.compile(r"^(?P<label>\D{2,16}?):(?P<amount>-?[\d,]*\.?\d+)$")
+# A label and its amount in one cell: 年度资金总额:16, 其中：财政拨款:12.5.  The amount is
+# `[\d,]*` then `.digits` or one last digit: `[\d,]*\.?\d+` backtracked quadratically on long digit runs.
+_LABEL_AMOUNT = re.compile(r"^(?P<label>\D{2,16}?):(?P<amount>-?[\d,]*(?:\.\d++|\d)$)")
 # Codes split off an organisation: [015001]名称, 【905】名称, 219-名称, 219001 名称.
 _CODE = re.compile(r"^(?:\[(?P<b>[\dA-Za-z_-]{1,20})\]|(?P<d>\d[\d_-]{0,19})(?:[-－—]|\s+))(?P<name>\D.*)$")
 

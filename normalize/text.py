@@ -101,13 +101,30 @@ def _find_number(pattern: re.Pattern[str], text: str, position: int, wanted: int
     return None
 
 
+# Possessive `\s*+`: each white-space run is taken once; with plain `\s*` a page number followed by
+# a long run of spaces and one letter backtracked quadratically.
 _PAGE_NUMBER = re.compile(
-    r"^[-—–\s]*(?:第\s*)?[0-9０-９]{1,4}\s*(?:页)?(?:\s*/\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–\s]*$"
+    r"^[-—–\s]*+(?:第\s*+)?[0-9０-９]{1,4}\s*+(?:页\s*+)?(?:/\s*+[0-9]++|共\s*+[0-9]++\s*+页)?[-—–\s]*+$"
 )
-_TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\t)\s*[0-9０-９]{1,4}\s*$")
+_DIGITS = "0123456789０１２３４５６７８９"
+_TOC_LEADERS = ("...", "……", "···")
 
 
 def is_page_residue(text: str) -> bool:
     """A lone page number (`1`, `- 2 -`, `第3页`, `3/12`) or a TOC line ending in a page number."""
     stripped = text.strip()
-    return bool(_PAGE_NUMBER.match(stripped)) or bool(_TOC_LINE.search(text))
+    return bool(_PAGE_NUMBER.match(stripped)) or _is_toc_line(text)
+
+
+def _is_toc_line(text: str) -> bool:
+    """Leader dots (or a TAB), then a page number of 1–4 digits, at the line's end.
+
+    Read from the end, not searched: a search for the leaders tried every dot
+    of a long dotted line and rescanned the rest of it from each.
+    """
+    stripped = text.rstrip()
+    body = stripped.rstrip(_DIGITS)
+    if not 1 <= len(stripped) - len(body) <= 4:
+        return False
+    lead = body.rstrip()
+    return "\t" in body[len(lead) :] or lead.endswith(_TOC_LEADERS)

@@ -1,0 +1,92 @@
+"""Run one hostile input through ``jixiao.extract_file`` in a fresh process and report what happened.
+
+A subprocess, so that peak RSS (``resource.getrusage``) is the case's own and a
+runaway case cannot take the test run down with it.  ``python -m
+tests.hostile.harness FILE`` prints one JSON line: outcome (``report``,
+``ReadError``, ``NotAReport`` or ``unexpected``), the message, seconds, and
+peak RSS in MB.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# What a hostile input may end in: a report, or one of the documented errors.
+DOCUMENTED = {"report", "ReadError", "NotAReport"}
+RSS_LIMIT_MB = 1500
+
+
+@dataclass
+class Outcome:
+    outcome: str
+    message: str
+    seconds: float
+    rss_mb: float
+
+
+def run(path: Path, timeout: float = 120) -> Outcome:
+    """``extract_file(path)`` in a child process; its result, wall time and peak RSS."""
+    started = time.monotonic()
+    completed = subprocess.run(
+        [sys.executable, "-m", "tests.hostile.harness", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    lines = completed.stdout.strip().splitlines()
+    if completed.returncode != 0 or not lines:
+        return Outcome("crashed", completed.stderr[-2000:], time.monotonic() - started, 0.0)
+    return Outcome(**json.loads(lines[-1]))
+
+
+def _main(path: str) -> None:
+    import resource
+    import traceback
+
+    import jixiao
+
+    started = time.monotonic()
+    try:
+        report = jixiao.extract_file(path)
+        outcome, message = "report", f"{len(report.projects)} projects, {len(report.warnings)} warnings"
+    except (jixiao.ReadError, jixiao.NotAReport) as error:
+        outcome, message = type(error).__name__, str(error)
+    except BaseException as error:  # noqa: BLE001 - the point is to report it, not to die of it
+        outcome, message = "unexpected", "".join(traceback.format_exception(error))[-2000:]
+    seconds = time.monotonic() - started
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    print(json.dumps({"outcome": outcome, "message": message, "seconds": seconds, "rss_mb": rss_mb}))
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1])
+
+
+def cpu_seconds(call, repeat: int = 3) -> float:
+    """The least CPU time of ``repeat`` calls: the machine's other load only ever adds to it."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.process_time()
+        call()
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def assert_linear(small, large, scale: int = 4, slack: float = 0.05) -> None:
+    """``large`` does ``scale`` times the work of ``small``: its time must grow like it, not its square.
+
+    Linear is ``scale``×, quadratic ``scale``²×; the bound is 1.75 × ``scale``
+    (7× for 4×), plus ``slack`` seconds for timer noise on tiny inputs.
+    """
+    small_seconds, large_seconds = cpu_seconds(small), cpu_seconds(large)
+    assert large_seconds <= 1.75 * scale * small_seconds + slack, (
+        f"{scale}× the input took {large_seconds / max(small_seconds, 1e-9):.1f}× the time "
+        f"({small_seconds:.3f} s → {large_seconds:.3f} s)"
+    )
