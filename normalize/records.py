@@ -141,6 +141,16 @@ class UnrecognisedTable(_Record):
 
 
 class Report(_Record, kw_only=True):
+    """One converted report, as docs/contract.md defines it: what `jixiao.extract_file` returns.
+
+    `projects` hold their budgets, spending plans, goals and indicators;
+    department-level goals, measures, indicators and tasks sit beside them;
+    `warnings` say what the reader could not place or check, and
+    `unrecognised_tables` keep as cells the tables no layout read.
+    `to_json()` is the file written to OUT/json; `from_dict`/`from_json` read
+    one back, ignoring fields a later version added.
+    """
+
     schema_version: Literal["1"] = SCHEMA_VERSION
     source: Source
     report: ReportInfo
@@ -171,6 +181,7 @@ class Report(_Record, kw_only=True):
 
     @classmethod
     def from_json(cls, data: bytes | str) -> Report:
+        """A report from the JSON text or bytes of OUT/json; fields this version does not know are ignored."""
         return msgspec.json.decode(data, type=cls)
 
     def content_digest(self) -> str:
