@@ -367,7 +367,7 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
                 n_workers=worker_count(options),
                 threads_per_worker=1,
                 processes=True,
-                resources={"soffice": 1},
+                resources={"soffice": 1, "ocr": 1},
                 # the dashboard needs bokeh, which is not a dependency: without it, none (rather than a warning)
                 dashboard_address=":0" if importlib.util.find_spec("bokeh") else None,
                 silence_logs=logging.ERROR,
@@ -382,8 +382,8 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
         if getattr(record, "note", None):
             record.note(f"Dask dashboard: {_dashboard(client)}")
         workers = client.scheduler_info(n_workers=-1)["workers"].values()
-        # Without a worker that declares the resource a constrained task would wait forever.
-        soffice_declared = any("soffice" in w.get("resources", {}) for w in workers)
+        # Without a worker that declares a resource a task constrained by it would wait forever.
+        declared = {name for w in workers for name in w.get("resources", {})}
         futures = {
             client.submit(
                 convert_in_sandbox,
@@ -392,7 +392,7 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
                 options,
                 pure=False,
                 retries=0,
-                resources={"soffice": 1} if soffice_declared and unit[0].kind in SOFFICE_KINDS else None,
+                resources=_resources(unit, declared),
             ): unit
             for unit in work_units(jobs, max(1, len(workers)))
         }
@@ -432,6 +432,13 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
             with suppress(Exception):  # a cluster without workers (or scheduler) has no sandbox to stop
                 if client.nthreads():
                     client.run(stop_sandboxes, on_error="ignore")
+
+
+def _resources(unit: list[Job], declared: set[str]) -> dict[str, int] | None:
+    """What a unit asks of its Dask worker: `soffice` for LibreOffice's kinds, `ocr` for scanned pages (heavy on
+    memory and cores), each only when some worker declares it."""
+    wanted = {"soffice": unit[0].kind in SOFFICE_KINDS, "ocr": any(job.scanned_pages for job in unit)}
+    return {name: 1 for name, needed in wanted.items() if needed and name in declared} or None
 
 
 def _dashboard(client) -> str:

@@ -114,3 +114,16 @@ def test_killing_every_worker_ends_the_batch_with_exit_2_and_a_manifest_of_what_
     assert set(manifest["status"]) <= {"ok", "warnings", "failed"}
     converted = manifest[manifest["status"].isin(["ok", "warnings"])]
     assert all((out / output).is_file() for output in converted["output"])
+
+
+def test_units_ask_for_the_resources_they_need_and_only_those_some_worker_declares():
+    from jixiao.batch import Job
+    from jixiao.engines import _resources
+
+    doc = Job("/a.doc", "a.doc", "0" * 64, "ole")
+    scan = Job("/s.pdf", "s.pdf", "1" * 64, "pdf", scanned_pages=3)
+    text = Job("/t.txt", "t.txt", "2" * 64, "text")
+    assert _resources([doc], {"soffice", "ocr"}) == {"soffice": 1}
+    assert _resources([scan], {"soffice", "ocr"}) == {"ocr": 1}
+    assert _resources([text], {"soffice", "ocr"}) is None
+    assert _resources([scan], {"soffice"}) is None  # nobody declares ocr: a constrained task would wait forever
