@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from jixiao.normalize.records import Indicator, Report, ReportWarning
 
@@ -29,6 +30,7 @@ def check_report(report: Report) -> None:
                 )
             )
     _check_indicators(report.department_indicators, "department_indicators", warnings)
+    _check_project_codes([project.code for project in report.projects], warnings)
     for index, project in enumerate(report.projects):
         where = f"projects[{index}]"
         name = f"项目“{project.name or project.code or index + 1}”"
@@ -46,6 +48,29 @@ def _check_budget(total, fiscal, other, what: str, where: str, warnings: list[Re
                 "budget_mismatch", f"{what}的财政资金{fiscal:g}加其他资金{other or 0:g}不等于资金总额{total:g}。", where
             )
         )
+
+
+def _check_project_codes(codes: list[str | None], warnings: list[ReportWarning]) -> None:
+    """A project code that breaks the pattern most of the report's codes share (`130-2001-JBN-8SDX`: the same
+    segment lengths, digits where most have digits) — an OCR `O` for `0`, a code cut or joined."""
+    segmented = {index: code.split("-") for index, code in enumerate(codes) if code}
+    if len(segmented) < 3:
+        return
+    shapes = Counter(tuple(map(len, segments)) for segments in segmented.values())
+    shape, count = shapes.most_common(1)[0]
+    if count * 2 <= len(segmented):
+        return
+    usual = [segments for segments in segmented.values() if tuple(map(len, segments)) == shape]
+    numeric = [i for i in range(len(shape)) if sum(segments[i].isdigit() for segments in usual) * 2 > len(usual)]
+    for index, segments in segmented.items():
+        if tuple(map(len, segments)) != shape or not all(segments[i].isdigit() for i in numeric):
+            warnings.append(
+                ReportWarning(
+                    "project_code_pattern",
+                    f"项目编码“{codes[index]}”与本报告其他项目编码的格式不同。",
+                    f"projects[{index}].code",
+                )
+            )
 
 
 def _check_spending_plan(pcts: list[float | None], where: str, warnings: list[ReportWarning]) -> None:
