@@ -8,6 +8,10 @@ from collections import Counter
 from jixiao.normalize.records import Indicator, Report, ReportWarning
 
 _OPPOSED_KINDS = ("效果指标", "满意度指标")
+# Letters OCR reads for digits (O for 0, l/I for 1, Z for 2, S for 5) next to a digit: `9O%`, `1OO%`.
+_DIGIT_LOOKALIKE = re.compile(r"\d[OoIlZS]|[OoIlZS]\d")
+# Digits split by a space (`2 90%`): reports group thousands with commas, so the first is likely a misread sign.
+_SPLIT_NUMBER = re.compile(r"\d[ \t\u3000]+\d")
 _TOLERANCE = 0.005
 
 
@@ -85,8 +89,25 @@ def _check_spending_plan(pcts: list[float | None], where: str, warnings: list[Re
 
 def _check_indicators(indicators: list[Indicator], where: str, warnings: list[ReportWarning]) -> None:
     for index, indicator in enumerate(indicators):
+        raw = indicator.value_raw or ""
+        page = f"（第{indicator.source.page}页）" if indicator.source.page else ""
+        if indicator.value is None and _DIGIT_LOOKALIKE.search(raw):
+            warnings.append(
+                ReportWarning(
+                    "value_lookalike",
+                    f"指标“{indicator.level3}”{page}的指标值“{raw}”像数字却无法解析（字母可能是误读的数字），按原文保留。",
+                    f"{where}[{index}]",
+                )
+            )
+        if _SPLIT_NUMBER.search(raw):
+            warnings.append(
+                ReportWarning(
+                    "value_digits_split",
+                    f"指标“{indicator.level3}”{page}的指标值“{raw}”中数字被空格隔开，首位可能是误读的符号，按原文保留。",
+                    f"{where}[{index}]",
+                )
+            )
         if indicator.unit == "%" and indicator.value is not None and indicator.value > 100:
-            page = f"（第{indicator.source.page}页）" if indicator.source.page else ""
             warnings.append(
                 ReportWarning(
                     "implausible_value",
