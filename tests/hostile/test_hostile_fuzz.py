@@ -96,7 +96,10 @@ def _mutate_xml(xml: bytes, rng: random.Random) -> bytes:
 
 def _with_document(docx: bytes, document: bytes) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(docx)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
+    ):
         for info in source.infolist():
             target.writestr(info.filename, document if info.filename == "word/document.xml" else source.read(info))
     return out.getvalue()
