@@ -28,8 +28,11 @@ _BOMS = (
 # a character costs up to 4 replacements): past this many bad sequences the
 # file is taken for another encoding (GB18030 read as UTF-8 is mostly
 # invalid) and handed to the detector.
-_MAX_BAD_UTF8 = 16
-_MAX_BAD_UTF8_SHARE = 0.001
+_MAX_BAD_BYTES = 16
+_MAX_BAD_SHARE = 0.001
+# When no encoding reads the bytes whole, UTF-8 with up to this share of bad bytes is still a
+# report with a damaged stretch (a run of garbage pasted in); random binary data is ~50 % bad.
+_MAX_BAD_FALLBACK = 0.1
 
 
 def decode(data: bytes) -> tuple[str, list[tuple[str, str]]]:
@@ -47,10 +50,16 @@ def decode(data: bytes) -> tuple[str, list[tuple[str, str]]]:
     except UnicodeDecodeError:
         pass
     text, notes = _decode_marking(data, "utf-8", 0)
-    if text.count("\ufffd") <= max(_MAX_BAD_UTF8, len(data) * _MAX_BAD_UTF8_SHARE):
+    if text.count("\ufffd") <= max(_MAX_BAD_BYTES, len(data) * _MAX_BAD_SHARE):
         return text, notes
     best = from_bytes(data).best()
+    if best is None and text.count("\ufffd") <= len(data) * _MAX_BAD_FALLBACK:
+        return text, notes  # no encoding reads it whole: UTF-8 text with a damaged stretch, marked
     if best is None:
+        # the detector gives up on GB18030 with one bad byte; a few marks cost less than the report
+        text, notes = _decode_marking(data, "gb18030", 0)
+        if text.count("\ufffd") <= max(_MAX_BAD_BYTES, len(data) * _MAX_BAD_SHARE):
+            return text, notes
         raise ReadError("not text in any encoding Word writes (binary data?)")
     encoding = best.encoding
     # GBK and GB2312 guesses are read as GB18030, their superset.
