@@ -16,6 +16,8 @@ import msoffcrypto
 import olefile
 from jixiao.extract.model import ReadError
 
+_FIB_IDENT = b"\xec\xa5"  # wIdent 0xA5EC, the first field of every Word 97–2003 FIB
+
 WORD97, ENCRYPTED, EXCEL, POWERPOINT, OTHER = "word97", "encrypted", "excel", "powerpoint", "other"
 
 
@@ -24,12 +26,14 @@ def classify_ole(path: Path) -> str:
     try:
         with olefile.OleFileIO(str(path)) as ole:
             names = {entry[0].lower() for entry in ole.listdir(streams=True, storages=False) if len(entry) == 1}
+            fib_valid = "worddocument" in names and ole.openstream("WordDocument").read(2) == _FIB_IDENT
     except Exception as exc:  # olefile raises OSError, struct.error, IndexError… on damaged containers
         raise ReadError(f"corrupt OLE compound file ({type(exc).__name__}: {exc})") from exc
     if "encryptedpackage" in names or "encryptioninfo" in names:
         return ENCRYPTED  # an encrypted OOXML (.docx with a password)
     if "worddocument" in names:
-        return ENCRYPTED if _word97_encrypted(path) else WORD97
+        # a FIB without its magic number is damaged, and its flags are noise: LibreOffice says what is wrong
+        return ENCRYPTED if fib_valid and _word97_encrypted(path) else WORD97
     if "workbook" in names or "book" in names:
         return EXCEL
     if "powerpoint document" in names:

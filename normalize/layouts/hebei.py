@@ -25,7 +25,7 @@ from jixiao.normalize.values import parse_number, parse_percent, period_month, t
 
 NAME = "hebei"
 
-_DEPT_ROW = re.compile(r"^(?P<code>\d{3,})\s*[-_－—]?\s*(?P<name>[^\d年月日%\s.].*)$")
+_DEPT_ROW = re.compile(r"^(?P<code>\d{3,}+)\s*+[-_－—]?\s*+(?P<name>[^\d年月日%\s.].*)$")
 _UNIT = re.compile(r"^(?:金额)?单位\s*[：:]\s*(?P<unit>\S{1,6})$")
 # Row labels match a whole cell (white space, a leading 其中 and a trailing
 # colon or (%) ignored), so prose that mentions them is never taken for them.

@@ -9,6 +9,10 @@ the characters the patterns react to, with a fixed seed and budget.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -52,6 +56,25 @@ def _values(argument: str) -> None:
     _quietly(values.parse_percent)(argument)
 
 
+def _layout_patterns() -> list[re.Pattern]:
+    """Every module-level pattern of normalize/ (layouts, rows, grid, prose…): each runs on cell or line text."""
+    import jixiao.normalize
+
+    found = []
+    for module_info in pkgutil.walk_packages(jixiao.normalize.__path__, "jixiao.normalize."):
+        module = importlib.import_module(module_info.name)
+        found += [value for value in vars(module).values() if isinstance(value, re.Pattern)]
+    return found
+
+
+_LAYOUT_PATTERNS = _layout_patterns()
+
+
+def _layouts(argument: str) -> None:
+    for pattern in _LAYOUT_PATTERNS:
+        pattern.search(argument)
+
+
 PARSERS = {
     "split_tc": split_tc,
     "parse_tc": parse_tc,
@@ -59,6 +82,7 @@ PARSERS = {
     "labels": _labels,
     "text": _text,
     "values": _values,
+    "layout_patterns": _layouts,
 }
 
 # (prefix, unit, tail): each was quadratic in one of the parsers before the audit.
@@ -71,6 +95,7 @@ KNOWN_SHAPES = [
     ("ab:", "1", "x"),  # label:amount with a long digit run
     ("目标1", " ", "x"),
     ("", "\t", "x"),
+    ("123", " ", ""),  # hebei's department row: code, spaces, no name
 ]
 
 
