@@ -36,7 +36,7 @@ class IndicatorGrid:
     def __init__(self, header: list[Cell], warn: Warn):
         self.columns: dict[int, tuple[str, str]] = {}  # grid column → (field or "extra", printed header)
         # A block label (绩效指标) merged down beside the header names no column.
-        header = [cell for cell in header if not ((m := match(cell.text, "block")) and m.how != "fuzzy")]
+        header = [cell for cell in header if not match(cell.text, "block", fuzzy=False)]
         matches = [(cell, match(cell.text, "indicator")) for cell in header]
         has_level3 = any(m and m.field == "indicator.level3" for _, m in matches)
         taken: set[str] = set()

@@ -55,9 +55,13 @@ class Match:
     confidence: float
 
 
-def match(text: str, group: str) -> Match | None:
-    """The vocabulary field of `group` (`project`, `indicator`, …) a label cell names, if any."""
-    return _match(fold(text).text, group)
+def match(text: str, group: str, fuzzy: bool = True) -> Match | None:
+    """The vocabulary field of `group` (`project`, `indicator`, …) a label cell names, if any.
+
+    `fuzzy=False`: exact and pattern matches only, without scoring bigrams.
+    """
+    label = fold(text).text
+    return _match(label, group) if fuzzy else _named(label, group)
 
 
 @dataclass(frozen=True)
@@ -99,18 +103,26 @@ _GROUPS = {group: _group(group) for group in {field.split(".", 1)[0] for field i
 
 
 @lru_cache(maxsize=16384)
-def _match(label: str, group: str) -> Match | None:
-    if not label or len(label) > 16:
-        return None  # a sentence is no label
+def _named(label: str, group: str) -> Match | None:
+    """The field a folded label names exactly or by a pattern."""
     vocabulary = _GROUPS.get(group)
-    if vocabulary is None:
-        return None
+    if vocabulary is None or not label or len(label) > 16:
+        return None  # a sentence is no label
     field = vocabulary.exact.get(label)
     if field is not None:
         return Match(field, "exact", 1.0)
     for field, pattern in vocabulary.patterns:
         if pattern.search(label):
             return Match(field, "pattern", 0.9)
+    return None
+
+
+@lru_cache(maxsize=16384)
+def _match(label: str, group: str) -> Match | None:
+    named = _named(label, group)
+    vocabulary = _GROUPS.get(group)
+    if named is not None or vocabulary is None or not label or len(label) > 16:
+        return named
     # Only spellings sharing a bigram can reach the threshold; they are scored
     # in vocabulary order, so ties go to the same field as a full scan.
     best: Match | None = None
