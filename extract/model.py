@@ -16,6 +16,7 @@ Text conventions every reader keeps:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from jixiao import errors
 
@@ -77,13 +78,15 @@ class Table:
         or only an empty cell below it (text export, filled by the layout).
         """
         grid: list[list[Cell]] = [[] for _ in range(self.n_rows)]
-        for cell in sorted(self.cells, key=lambda c: (c.col, c.row)):
+        for cell in self.cells:
             for r in range(cell.row, min(cell.row + cell.rowspan, self.n_rows)):
                 grid[r].append(cell)
         for row in grid:
-            row.sort(key=lambda c: c.col)
+            row.sort(key=_COLUMN_THEN_ROW)  # cells sharing a column: the upper first
         return grid
 
+
+_COLUMN_THEN_ROW = attrgetter("col", "row")
 
 Block = Paragraph | Heading | Table
 

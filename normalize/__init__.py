@@ -99,7 +99,7 @@ def _printed_departments(table: Table) -> list[str]:
     found = []
     for row in table.rows():
         for label, value in zip(row, row[1:], strict=False):
-            named = match(label.text, "project")
-            if named and named.field == "project.department" and named.how != "fuzzy" and clean(value.text):
+            named = match(label.text, "project", fuzzy=False)
+            if named and named.field == "project.department" and clean(value.text):
                 found.append(clean(value.text))
     return found

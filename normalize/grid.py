@@ -17,6 +17,7 @@ from jixiao.normalize.text import clean, clean_or_none
 from jixiao.normalize.values import parse_indicator_value
 
 _FILLED_DOWN = ("level1", "level2")
+_NO_COLUMN = (None, "")
 
 Warn = Callable[[str, str], None]
 
@@ -35,7 +36,7 @@ class IndicatorGrid:
     def __init__(self, header: list[Cell], warn: Warn):
         self.columns: dict[int, tuple[str, str]] = {}  # grid column → (field or "extra", printed header)
         # A block label (绩效指标) merged down beside the header names no column.
-        header = [cell for cell in header if not ((m := match(cell.text, "block")) and m.how != "fuzzy")]
+        header = [cell for cell in header if not match(cell.text, "block", fuzzy=False)]
         matches = [(cell, match(cell.text, "indicator")) for cell in header]
         has_level3 = any(m and m.field == "indicator.level3" for _, m in matches)
         taken: set[str] = set()
@@ -61,8 +62,8 @@ class IndicatorGrid:
     def _cells(self, row: list[Cell]) -> tuple[dict[str, str | None], dict[str, str]]:
         values: dict[str, str | None] = {}
         extra: dict[str, str] = {}
-        for cell in sorted(row, key=lambda c: c.col):
-            field, printed = self.columns.get(cell.col, (None, ""))
+        for cell in row:  # a row of Table.rows(): left to right
+            field, printed = self.columns.get(cell.col, _NO_COLUMN)
             text = clean_or_none(cell.text)
             if field == "extra":
                 if text:

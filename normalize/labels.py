@@ -56,41 +56,85 @@ class Match:
     confidence: float
 
 
-def match(text: str, group: str) -> Match | None:
-    """The vocabulary field of `group` (`project`, `indicator`, …) a label cell names, if any."""
-    return _match(fold(text).text, group)
+def match(text: str, group: str, fuzzy: bool = True) -> Match | None:
+    """The vocabulary field of `group` (`project`, `indicator`, …) a label cell names, if any.
+
+    `fuzzy=False`: exact and pattern matches only, without scoring bigrams.
+    """
+    label = fold(text).text
+    return _match(label, group) if fuzzy else _named(label, group)
 
 
-@lru_cache(maxsize=16384)
-def _match(label: str, group: str) -> Match | None:
-    if not label or len(label) > 16:
-        return None  # a sentence is no label
+@dataclass(frozen=True)
+class _Group:
+    """One group's vocabulary, indexed once: what `_match` would otherwise rebuild for every label."""
+
+    exact: dict[str, str]  # folded spelling → its first field
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    spellings: tuple[tuple[str, frozenset[str]], ...]  # (field, bigrams) in vocabulary order
+    by_bigram: dict[str, tuple[int, ...]]  # bigram → positions in `spellings` that hold it
+
+
+def _group(group: str) -> _Group:
     prefix = group + "."
-    for field, spellings in SPELLINGS.items():
-        if field.startswith(prefix) and label in spellings:
-            return Match(field, "exact", 1.0)
-    for field, patterns in PATTERNS.items():
-        if field.startswith(prefix) and any(re.search(pattern, label) for pattern in patterns):
-            return Match(field, "pattern", 0.9)
-    best: Match | None = None
-    grams = _bigrams(label)
-    for field, spellings in SPELLINGS.items():
-        if not field.startswith(prefix):
-            continue
-        for spelling in spellings:
-            score = _dice(grams, _bigrams(spelling))
-            if score >= FUZZY_THRESHOLD and (best is None or score > best.confidence):
-                best = Match(field, "fuzzy", round(score, 2))
-    return best
+    exact: dict[str, str] = {}
+    spellings: list[tuple[str, frozenset[str]]] = []
+    by_bigram: dict[str, list[int]] = {}
+    for field, printed in SPELLINGS.items():
+        if field.startswith(prefix):
+            for spelling in printed:
+                exact.setdefault(spelling, field)
+                for gram in _bigrams(spelling):
+                    by_bigram.setdefault(gram, []).append(len(spellings))
+                spellings.append((field, _bigrams(spelling)))
+    patterns = tuple(
+        (field, re.compile(pattern))
+        for field, printed in PATTERNS.items()
+        if field.startswith(prefix)
+        for pattern in printed
+    )
+    return _Group(exact, patterns, tuple(spellings), {gram: tuple(at) for gram, at in by_bigram.items()})
 
 
-@lru_cache(maxsize=4096)
 def _bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset([text])
 
 
-def _dice(a: frozenset[str], b: frozenset[str]) -> float:
-    return 2 * len(a & b) / (len(a) + len(b))
+_GROUPS = {group: _group(group) for group in {field.split(".", 1)[0] for field in (*SPELLINGS, *PATTERNS)}}
+
+
+@lru_cache(maxsize=16384)
+def _named(label: str, group: str) -> Match | None:
+    """The field a folded label names exactly or by a pattern."""
+    vocabulary = _GROUPS.get(group)
+    if vocabulary is None or not label or len(label) > 16:
+        return None  # a sentence is no label
+    field = vocabulary.exact.get(label)
+    if field is not None:
+        return Match(field, "exact", 1.0)
+    for field, pattern in vocabulary.patterns:
+        if pattern.search(label):
+            return Match(field, "pattern", 0.9)
+    return None
+
+
+@lru_cache(maxsize=16384)
+def _match(label: str, group: str) -> Match | None:
+    named = _named(label, group)
+    vocabulary = _GROUPS.get(group)
+    if named is not None or vocabulary is None or not label or len(label) > 16:
+        return named
+    # Only spellings sharing a bigram can reach the threshold; they are scored
+    # in vocabulary order, so ties go to the same field as a full scan.
+    best: Match | None = None
+    grams = _bigrams(label)
+    candidates = sorted({at for gram in grams for at in vocabulary.by_bigram.get(gram, ())})
+    for at in candidates:
+        field, spelling = vocabulary.spellings[at]
+        score = 2 * len(grams & spelling) / (len(grams) + len(spelling))
+        if score >= FUZZY_THRESHOLD and (best is None or score > best.confidence):
+            best = Match(field, "fuzzy", round(score, 2))
+    return best
 
 
 def strip_weight(text: str | None) -> str | None:

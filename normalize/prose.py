@@ -7,6 +7,7 @@ national project tables gives its department goals and measures too.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jixiao.extract.model import Document, Heading, Table
 from jixiao.normalize.records import DepartmentGoal, Measure, Report, ReportWarning
@@ -35,8 +36,14 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _BUDGET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?[^，。；\d]{0,8}预算")
 
 
+@lru_cache(maxsize=1024)
+def folded_line(text: str) -> str:
+    """A paragraph as its framing rules see it: half-width, no white space (read by several passes)."""
+    return compact(to_halfwidth(text))
+
+
 def is_framing(text: str) -> bool:
-    line = compact(to_halfwidth(text))
+    line = folded_line(text)
     return bool(_FRAMING.match(line) or YEAR_LINE.match(line) or UNIT_LINE.match(line))
 
 
@@ -104,21 +111,21 @@ def _measures(lines: list[str]) -> list[Measure]:
 
 def fiscal_year(document: Document) -> int | None:
     """The year line under a title (（2021年度）); else the budget year the text states; else its first year."""
-    paragraphs = [compact(to_halfwidth(b.text)) for b in document.blocks if not isinstance(b, Table)]
-    for line in paragraphs:
-        found = YEAR_LINE.match(line)
+    for block in document.blocks:
+        found = None if isinstance(block, Table) else YEAR_LINE.match(folded_line(block.text))
         if found:
             return int(found.group(1))
-    texts = [
-        to_halfwidth(text)
-        for block in document.blocks
-        for text in ([c.text for c in block.cells] if isinstance(block, Table) else [block.text])
-    ]
-    for pattern in (_BUDGET_YEAR, _YEAR):
-        match = next((m for m in map(pattern.search, texts) if m), None)
-        if match:
-            return int(match.group(1))
-    return None
+    # One pass, stopping at the first budget year: the first year of all is kept in case none is.
+    first_year = None
+    for block in document.blocks:
+        for text in [c.text for c in block.cells] if isinstance(block, Table) else [block.text]:
+            halfwidth = to_halfwidth(text)
+            found = _BUDGET_YEAR.search(halfwidth)
+            if found:
+                return int(found.group(1))
+            if first_year is None and (found := _YEAR.search(halfwidth)):
+                first_year = int(found.group(1))
+    return first_year
 
 
 def units_before_tables(document: Document) -> dict[int, str]:
@@ -131,7 +138,7 @@ def units_before_tables(document: Document) -> dict[int, str]:
                 units[block.index] = unit
             unit = None
         else:
-            found = UNIT_LINE.match(compact(to_halfwidth(block.text)))
+            found = UNIT_LINE.match(folded_line(block.text))
             unit = found.group("unit") if found else unit
     return units
 
@@ -145,7 +152,7 @@ def title_before(document: Document, table: Table) -> str | None:
         if isinstance(block, Table):
             title = None
             continue
-        line = compact(to_halfwidth(block.text))
+        line = folded_line(block.text)
         if line and not (YEAR_LINE.match(line) or UNIT_LINE.match(line) or is_page_residue(block.text)):
             title = clean(block.text)
     return None

@@ -57,8 +57,7 @@ def printed_label(text: str) -> str:
 
 
 def is_label(cell: Cell, group: str, fuzzy: bool = True) -> Match | None:
-    found = match(cell.text, group)
-    return found if found and (fuzzy or found.how != "fuzzy") else None
+    return match(cell.text, group, fuzzy)
 
 
 def pairs(cells: list[Cell], group: str) -> tuple[list[Pair], list[Cell]]:

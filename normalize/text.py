@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from jixiao.normalize.values import chinese_numeral
 
-_WS = re.compile(r"[\s\u3000\u00a0]+")
+# White space is what str.split() splits on (str.isspace: U+3000 and U+00A0
+# included), several times faster than a regular expression on every cell.
 
 
 def clean(text: str | None) -> str:
     """Trim both ends and fold every run of white space (line breaks too) to one space."""
-    return _WS.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""
 
 
 def clean_or_none(text: str | None) -> str | None:
@@ -21,7 +22,7 @@ def clean_or_none(text: str | None) -> str | None:
 
 def compact(text: str | None) -> str:
     """Text with no white space at all: for matching labels whatever the spacing."""
-    return _WS.sub("", text or "")
+    return "".join(text.split()) if text else ""
 
 
 _NUM = r"[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}"

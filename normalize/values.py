@@ -30,6 +30,11 @@ _SUFFIX_WORDS = [
     ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("之内", "<="),
 ]  # fmt: skip
 
+# One alternation in list order (words, then symbols): the first that starts the text wins, as a loop would.
+_PREFIX = re.compile("|".join(re.escape(word) for word, _ in _PREFIX_WORDS + _SYMBOLS))
+_OPERATOR_OF = dict(_SYMBOLS) | dict(_PREFIX_WORDS)
+_SPACE = re.compile(r"\s+")
+
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
 # A unit is a short run of letters/CJK or a percent sign; anything that makes
 # the value a date or a phrase (`12月底前`, `3年内完成`) leaves it qualitative.
@@ -70,7 +75,7 @@ def parse_number(text: str) -> float | None:
 
 def parse_indicator_value(raw: str) -> IndicatorValue:
     """`≥95%` → (">=", 95.0, "%"); `不超过5%` → ("<=", 5.0, "%"); `优良` → all None."""
-    text = re.sub(r"\s+", "", to_halfwidth(raw))
+    text = _SPACE.sub("", to_halfwidth(raw))
     operator, text = _take_prefix(text)
     if operator is not None:
         text = _FILLER.sub("", text)
@@ -91,13 +96,10 @@ def parse_indicator_value(raw: str) -> IndicatorValue:
 
 
 def _take_prefix(text: str) -> tuple[str | None, str]:
-    for word, operator in _PREFIX_WORDS:
-        if text.startswith(word):
-            return operator, text[len(word) :]
-    for symbol, operator in _SYMBOLS:
-        if text.startswith(symbol):
-            return operator, text[len(symbol) :]
-    return None, text
+    found = _PREFIX.match(text)
+    if found is None:
+        return None, text
+    return _OPERATOR_OF[found.group()], text[found.end() :]
 
 
 _CN_DIGITS = {
@@ -137,7 +139,7 @@ _HALF = {"上半年": 6, "下半年": 12, "全年": 12, "年底": 12, "年末": 
 
 def period_month(period: str) -> int | None:
     """The month a spending-plan period ends in: `3月底` → 3, `二季度` → 6, `上半年` → 6."""
-    text = re.sub(r"\s+", "", to_halfwidth(period))
+    text = _SPACE.sub("", to_halfwidth(period))
     match = re.search(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月", text)
     if match:
         month = chinese_numeral(match.group(1))

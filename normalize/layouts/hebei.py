@@ -34,9 +34,12 @@ _BUDGET_LABELS = {
     "预算资金": "budget_total", "财政资金": "budget_fiscal", "财政拨款": "budget_fiscal",
     "其他资金": "budget_other",
 }  # fmt: skip
-_PLAN_LABELS = ("资金支出计划", "支出计划", "资金支出进度", "预算支出计划")
-_GOAL_LABELS = ("绩效目标", "年度绩效目标", "项目绩效目标")
-_PURPOSE_LABELS = ("预算规模及资金用途", "资金用途", "项目资金用途")
+_PLAN_LABELS = frozenset(("资金支出计划", "支出计划", "资金支出进度", "预算支出计划"))
+_GOAL_LABELS = frozenset(("绩效目标", "年度绩效目标", "项目绩效目标"))
+_PURPOSE_LABELS = frozenset(("预算规模及资金用途", "资金用途", "项目资金用途"))
+_IDENTITY_LABELS = frozenset(("项目编码", "项目代码", "项目名称"))
+# Inside the indicator grid every row is an indicator, until the next header or project.
+_GRID_ENDS = frozenset(("一级指标", "项目编码", "项目名称"))
 
 
 def score(signature: Signature) -> int:
@@ -93,22 +96,21 @@ class _TableReader:
     def _row(self, index: int, row: list[Cell]) -> None:
         # A label merged down from a row above (a docx vMerge, a PDF span) says
         # what that row was, not this one: the text export shows it empty here.
-        labels = [_label(cell) for cell in row if cell.row == index]
-        if self.grid is not None and not any(label == "一级指标" for label in labels):
-            if "项目编码" not in labels and "项目名称" not in labels:
-                self._indicator(index, row)
-                return
+        labels = {_label(cell) for cell in row if cell.row == index}
+        if self.grid is not None and labels.isdisjoint(_GRID_ENDS):
+            self._indicator(index, row)
+            return
         if "一级指标" in labels:
             self._indicator_header(row)
-        elif any(label in ("项目编码", "项目代码", "项目名称") for label in labels):
+        elif not labels.isdisjoint(_IDENTITY_LABELS):
             self._identity(row)
-        elif any(label in _BUDGET_LABELS for label in labels):
+        elif not labels.isdisjoint(_BUDGET_LABELS):
             self._budget(row)
-        elif any(label in _PLAN_LABELS for label in labels):
+        elif not labels.isdisjoint(_PLAN_LABELS):
             self.plan_periods = [c for c in row if _label(c) not in _PLAN_LABELS and _label(c)]
         elif self.plan_periods and not self._project().spending_plan:
             self._plan_values(index, row)
-        elif any(label in _GOAL_LABELS for label in labels):
+        elif not labels.isdisjoint(_GOAL_LABELS):
             text = "\n".join(c.text for c in row if _label(c) not in _GOAL_LABELS)
             lead, items = split_numbered(text)
             self._project().goals = [Goal(seq, t) for seq, t in enumerate(([lead] if lead else []) + items, 1) if t]

@@ -29,9 +29,9 @@ class Signature:
 def signature(table: Table) -> Signature:
     fields: set[str] = set()
     labels: set[str] = set()
-    for cell in table.cells:
-        if len(cell.text) <= 40:  # a sentence is no label: skip it before folding
-            label, named = _label_fields(cell.text)
+    for text in {cell.text for cell in table.cells}:  # each printed text once
+        if len(text) <= 40:  # a sentence is no label: skip it before folding
+            label, named = _label_fields(text)
             if label:
                 labels.add(label)
                 fields.update(named)
@@ -50,5 +50,5 @@ def _label_fields(text: str) -> tuple[str, frozenset[str]]:
     label = fold(text).text
     if not label or len(label) > 16:
         return "", frozenset()
-    found = (match(text, group) for group in ("project", "indicator", "department", "block", "task"))
-    return label, frozenset(m.field for m in found if m and m.how != "fuzzy")
+    found = (match(text, group, fuzzy=False) for group in ("project", "indicator", "department", "block", "task"))
+    return label, frozenset(m.field for m in found if m)
