@@ -17,16 +17,36 @@ Each worker process has its own LibreOffice profile (two soffice processes
 sharing a profile hand their work to each other or wait on its lock).  Inputs
 are copied into the work directory under neutral names first, so nothing
 (converted file, LibreOffice lock file) is ever written beside an input and
-two inputs with the same stem cannot collide."""
+two inputs with the same stem cannot collide.
+
+LibreOffice fetches nothing: the profile it starts with blocks linked
+images, never updates links or fields, runs no macros (so it never waits on
+a macro warning) and sends HTTP, HTTPS and FTP to a proxy address nothing
+answers on; HTML and MHT pages lose every reference before it sees them
+(:mod:`extract.offline_html`), because it fetches linked stylesheets and CSS
+images whatever the profile says.
+
+A soffice killed, at the timeout or with its worker, leaves nothing behind:
+its single-instance socket (``/tmp/OSL_PIPE_<uid>_SingleOfficeIPC_<hash of
+the profile URL>``, which LibreOffice removes only when it exits normally) is
+removed, and so is the profile it may have left half written (made anew for
+the next start).  A worker (or an API caller) can be killed with no chance to
+tidy up, so each profile has a janitor: a detached process, started with the
+profile, that waits for the process owning it to end, however it ends, then
+kills any soffice still using the profile and removes the profile and its
+socket."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import os
+import select
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -50,6 +70,31 @@ _STAGED_SUFFIX = {"ole": ".doc", "rtf": ".rtf", "html": ".html", "mht": ".mht", 
 
 _profile_lock = threading.Lock()
 _profile: tuple[int, Path] | None = None  # (pid, dir): a forked worker makes its own
+# registrymodifications.xcu of every profile: nothing fetched, nothing asked.  Writer's Content/Update/Link 0 is
+# "never"; port 1 (tcpmux) is one nothing listens on, so a proxied request fails at once instead of stalling.
+_PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">
+ <prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>
+ <prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop>
+ <prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop>
+</item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update">
+ <prop oor:name="Link" oor:op="fuse"><value>0</value></prop>
+ <prop oor:name="Field" oor:op="fuse"><value>false</value></prop>
+</item>
+<item oor:path="/org.openoffice.Inet/Settings">
+ <prop oor:name="ooInetProxyType" oor:op="fuse"><value>1</value></prop>
+ <prop oor:name="ooInetNoProxy" oor:op="fuse"><value></value></prop>
+ <prop oor:name="ooInetHTTPProxyName" oor:op="fuse"><value>127.0.0.1</value></prop>
+ <prop oor:name="ooInetHTTPProxyPort" oor:op="fuse"><value>1</value></prop>
+ <prop oor:name="ooInetHTTPSProxyName" oor:op="fuse"><value>127.0.0.1</value></prop>
+ <prop oor:name="ooInetHTTPSProxyPort" oor:op="fuse"><value>1</value></prop>
+ <prop oor:name="ooInetFTPProxyName" oor:op="fuse"><value>127.0.0.1</value></prop>
+ <prop oor:name="ooInetFTPProxyPort" oor:op="fuse"><value>1</value></prop>
+</item>
+</oor:items>
+"""
 
 
 def soffice_binary() -> str:
@@ -64,10 +109,69 @@ def _profile_dir() -> Path:
     global _profile
     if _profile is None or _profile[0] != os.getpid():
         path = Path(tempfile.mkdtemp(prefix="jixiao-lo-profile-"))
+        _fill_profile(path)
+        _start_janitor(path)
         # Removed at exit, also in pool workers, which leave by os._exit and skip atexit handlers.
-        multiprocessing_util.Finalize(None, shutil.rmtree, args=(path, True), exitpriority=0)
+        multiprocessing_util.Finalize(None, _remove_profile, args=(path,), exitpriority=0)
         _profile = (os.getpid(), path)
     return _profile[1]
+
+
+def _fill_profile(path: Path) -> None:
+    (path / "user").mkdir(parents=True, exist_ok=True)
+    (path / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
+    (path / "tmp").mkdir(exist_ok=True)  # soffice's TMPDIR, so its temp files go with the profile
+
+
+def _remove_profile(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    pipe_path(path).unlink(missing_ok=True)
+
+
+def pipe_path(profile: Path) -> Path:
+    """The single-instance socket soffice makes for a profile: LibreOffice's PipeIpcThread names it by the MD5 of
+    the profile URL's UTF-16 code units, in hex without leading zeros, in /tmp (sal's osl_createPipe, which falls
+    back to /var/tmp only where /tmp is not writable)."""
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le")).digest()
+    return Path("/tmp") / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{byte:x}' for byte in digest)}"
+
+
+def _start_janitor(profile: Path) -> None:
+    """Start the detached process that tidies ``profile`` up once this process has ended (see the module's doc)."""
+    janitor = subprocess.Popen(
+        [sys.executable, "-m", "jixiao.extract.convert", "--janitor", str(os.getpid()), str(profile)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd="/",
+    )
+    janitor.wait()  # it forks and its first half exits: the half that stays is no descendant of this process
+
+
+def _janitor(owner: int, profile: Path) -> None:
+    try:
+        watch = os.pidfd_open(owner)  # opened while the owner waits for this half to exit: it is the right process
+    except OSError:
+        watch = None  # already gone, or no pidfd (not Linux ≥ 5.3): watched by polling
+    if os.fork():
+        os._exit(0)
+    import psutil
+
+    if watch is not None:
+        select.select([watch], [], [])
+    else:
+        while psutil.pid_exists(owner):
+            time.sleep(1)
+    marker = f"-env:UserInstallation={profile.as_uri()}"
+    left = [process for process in psutil.process_iter(["cmdline"]) if marker in (process.info["cmdline"] or [])]
+    for process in left:
+        try:
+            os.killpg(os.getpgid(process.pid), signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    psutil.wait_procs(left, timeout=10)
+    _remove_profile(profile)
 
 
 def convert_to_docx(
@@ -95,13 +199,20 @@ def convert_to_docx(
     for number, path in enumerate(paths):
         kind = (kinds or {}).get(path) or sniff(path)
         target = staged_dir / f"{number:05d}{_STAGED_SUFFIX.get(kind, '.doc')}"
-        if kind == "mht":
-            html = _mht_html(path)
-            if html is None:
+        if kind in ("html", "mht"):
+            from jixiao.extract.offline_html import HtmlError, offline_html
+
+            page, charset = _mht_html(path) if kind == "mht" else (Path(path).read_bytes(), None)
+            if page is None:
                 failures[path] = ReadError("MHT web archive without an HTML part: nothing to read")
                 continue
+            try:
+                page = offline_html(page, charset)
+            except HtmlError as error:
+                failures[path] = ReadError(f"web page {error}")
+                continue
             target = target.with_suffix(".html")
-            target.write_bytes(html)
+            target.write_bytes(page)
         else:
             shutil.copyfile(path, target)
         staged[path] = target
@@ -134,18 +245,13 @@ def convert_to_docx(
     return results
 
 
-def _mht_html(path: Path) -> bytes | None:
-    """The first text/html part of a MIME web archive, decoded from its transfer encoding."""
+def _mht_html(path: Path) -> tuple[bytes | None, str | None]:
+    """The first text/html part of a MIME web archive, decoded from its transfer encoding, and its MIME charset."""
     message = email.message_from_bytes(Path(path).read_bytes(), policy=email.policy.compat32)
     for part in message.walk():
         if part.get_content_type() == "text/html":
-            html = part.get_payload(decode=True) or b""
-            charset = part.get_content_charset()
-            if charset and b"charset" not in html[:4096].lower():
-                # the charset was only in the MIME header: say it where LibreOffice looks
-                html = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'.encode() + html
-            return html
-    return None
+            return part.get_payload(decode=True) or b"", part.get_content_charset()
+    return None, None
 
 
 def _run_soffice(binary: str, inputs: list[Path], outputs: list[Path], timeout: float) -> tuple[str | None, bool]:
@@ -153,10 +259,10 @@ def _run_soffice(binary: str, inputs: list[Path], outputs: list[Path], timeout: 
 
     It times out when ``timeout`` seconds pass without another of ``outputs`` appearing.
     """
-    out_dir = outputs[0].parent
+    out_dir, profile = outputs[0].parent, _profile_dir()
     command = [
         binary,
-        f"-env:UserInstallation={_profile_dir().as_uri()}",
+        f"-env:UserInstallation={profile.as_uri()}",
         "--headless",
         "--norestore",
         "--nologo",
@@ -178,6 +284,7 @@ def _run_soffice(binary: str, inputs: list[Path], outputs: list[Path], timeout: 
             stderr=stderr,
             start_new_session=True,
             cwd=out_dir,
+            env={**os.environ, "TMPDIR": str(profile / "tmp")},
         )
         try:
             if not _wait_converting(process, outputs, timeout):
@@ -185,6 +292,9 @@ def _run_soffice(binary: str, inputs: list[Path], outputs: list[Path], timeout: 
         finally:
             _kill_group(process.pid)  # on a timeout soffice and its helpers, else whatever it left running
             process.wait()
+            if process.returncode != 0:  # killed or crashed: its socket stays, its profile may be half written
+                _remove_profile(profile)
+                _fill_profile(profile)
         if process.returncode != 0:
             stderr.seek(0)
             lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
@@ -213,3 +323,7 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--janitor"]:
+    _janitor(int(sys.argv[2]), Path(sys.argv[3]))
