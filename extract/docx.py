@@ -30,6 +30,9 @@ from lxml import etree
 MAX_PART_BYTES = 200 * 1024 * 1024
 # Styles, numbering and relationships are parsed whole; a real one is under 1 MB.
 MAX_SIDE_PART_BYTES = 32 * 1024 * 1024
+# A flat OPC file holds every part inline and is parsed whole (no streaming): its tree takes about ten times
+# its size, so it is held lower than a .docx part (Word 2003 XML reports are a few MB).
+MAX_FLAT_BYTES = 64 * 1024 * 1024
 # Word's XML deflates 10–35× (the samples); long runs of one repeated row reach ~100×. Past
 # MAX_RATIO a member of over RATIO_FLOOR bytes is a bomb, refused before it is inflated.
 MAX_RATIO = 200
@@ -236,8 +239,9 @@ class _FlatPackage(_Package):
     """Word's flat OPC: every part inline as ``pkg:part/pkg:xmlData``, in one XML file."""
 
     def __init__(self, path: Path, max_part_bytes: int) -> None:
-        if path.stat().st_size > max_part_bytes:
-            raise ReadError(f"Word XML file of {path.stat().st_size:,} bytes (limit {max_part_bytes:,}): refused")
+        limit = min(max_part_bytes, MAX_FLAT_BYTES)
+        if path.stat().st_size > limit:
+            raise ReadError(f"Word XML file of {path.stat().st_size:,} bytes (limit {limit:,}): refused")
         root = parse_part(path.read_bytes(), path.name)
         self.parts = {
             part.get(_FLAT + "name", "").lstrip("/"): part.find(_FLAT + "xmlData") for part in root.iter(_FLAT + "part")

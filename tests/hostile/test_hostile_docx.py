@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 from jixiao.extract import read_document
-from jixiao.extract.docx import MAX_PART_BYTES, MAX_RATIO
+from jixiao.extract.docx import MAX_FLAT_BYTES, MAX_PART_BYTES, MAX_RATIO, read_flat_opc
 from jixiao.extract.model import ReadError
 from jixiao.extract.word_numbering import Numbering
 from jixiao.extract.word_xml import MAX_TABLE_GRID
@@ -193,3 +193,15 @@ def test_deflate64_member_says_so(tmp_path):
             start += 4
     message = _refused(tmp_path, bytes(data), "Deflate64 compression is not supported")
     assert "password" not in message
+
+
+def test_a_flat_word_xml_over_its_limit_is_refused_before_it_is_parsed(tmp_path):
+    """Flat OPC is parsed whole (its tree ~10x its size), so it has a lower limit than a streamed .docx part."""
+    path = tmp_path / "huge.xml"
+    with open(path, "wb") as handle:  # sparse: the size is what counts, no bytes are written
+        handle.write(b'<?xml version="1.0"?><?mso-application progid="Word.Document"?><pkg:package ')
+        handle.truncate(MAX_FLAT_BYTES + 1)
+    started = time.perf_counter()
+    with pytest.raises(ReadError, match="Word XML file of .* bytes .*refused"):
+        read_flat_opc(path)
+    assert time.perf_counter() - started < 1
