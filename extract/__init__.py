@@ -14,7 +14,22 @@ from jixiao.extract.convert import convert_to_docx
 from jixiao.extract.model import Cell, Document, Heading, Paragraph, ReadError, Table, TCEntry
 from jixiao.extract.ole import ENCRYPTED, EXCEL, POWERPOINT, classify_ole
 from jixiao.extract.page import DEFAULT_TIME_LIMIT
-from jixiao.extract.sniff import DOCX, FLAT_OPC, HTML, IMAGES, MHT, OLE, PDF, RTF, TEXT, UNKNOWN, WORDML, ZIP, sniff
+from jixiao.extract.sniff import (
+    DOCX,
+    FLAT_OPC,
+    HTML,
+    IMAGES,
+    MHT,
+    OLE,
+    PAGE_IMAGES,
+    PDF,
+    RTF,
+    TEXT,
+    UNKNOWN,
+    WORDML,
+    ZIP,
+    sniff,
+)
 
 __all__ = [
     "Cell",
@@ -31,6 +46,7 @@ __all__ = [
 ]
 
 _REPORTED_FORMATS = {"txt", "docx", "doc", "pdf"}
+_WORD_SUFFIXES = {".doc", ".docx", ".txt"}
 # What LibreOffice turns into .docx before the .docx reader sees it.
 _CONVERTED = {OLE, RTF, HTML, MHT, WORDML}
 _OTHER_OFFICE = {EXCEL: "Excel workbook", POWERPOINT: "PowerPoint presentation"}
@@ -46,7 +62,7 @@ def read_document(
     why LibreOffice could not convert it, raised here after the checks no
     conversion can help (an encrypted file fails as encrypted).  Without it a
     file that needs LibreOffice is converted here, in a temporary directory.
-    ``time_limit`` bounds reading a PDF (None: no bound of the reader's own,
+    ``time_limit`` bounds reading a PDF or a page image (None: no bound of the reader's own,
     for a caller that enforces its timeout itself).
     """
     path = Path(path)
@@ -68,6 +84,10 @@ def read_document(
         from jixiao.extract.docx import read_flat_opc
 
         document = read_flat_opc(path)
+    elif kind in PAGE_IMAGES and not _named_as_word(path):
+        from jixiao.extract.image import read_image
+
+        document = read_image(path, time_limit=time_limit)
     elif conversion_kind(path, kind) is not None:
         if isinstance(converted, ReadError):
             raise converted
@@ -90,8 +110,10 @@ def conversion_kind(path: Path, kind: str | None = None) -> str | None:
     """
     kind = kind or sniff(path)
     _refuse_false_pdf(path, kind)
-    if kind in IMAGES:
+    if kind in IMAGES and _named_as_word(path):
         raise ReadError(f"not a Word document ({IMAGES[kind]})")
+    if kind in IMAGES and kind not in PAGE_IMAGES:
+        raise ReadError(f"not a page scan jixiao reads (a {IMAGES[kind]}; scans are read as JPEG, PNG or TIFF)")
     if kind == OLE:
         content = classify_ole(path)
         if content == ENCRYPTED:
@@ -108,6 +130,11 @@ def _refuse_false_pdf(path: Path, kind: str) -> None:
     """A file named .pdf that is not one is an error page or a mislabelled download: not worth converting."""
     if path.suffix.lower() == ".pdf" and kind != PDF:
         raise ReadError(f"named .pdf but not a PDF (its bytes are {kind})")
+
+
+def _named_as_word(path: Path) -> bool:
+    """An image under a Word or text name is a mislabelled file, refused as such (as a non-PDF named .pdf is)."""
+    return path.suffix.lower() in _WORD_SUFFIXES
 
 
 def _head(path: Path, size: int = 65536) -> bytes:
@@ -132,4 +159,6 @@ def reported_format(path: Path, kind: str) -> str:
         return suffix
     if kind in _CONVERTED:
         return "doc"
+    if kind in PAGE_IMAGES:
+        return "image"
     return {TEXT: "txt", ZIP: "docx", FLAT_OPC: "docx"}.get(kind, kind)

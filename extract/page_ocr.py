@@ -32,6 +32,13 @@ _SAME_SIZE = 0.2  # line heights within this fraction of the page's median are o
 _MIN_RULE_POINTS = 14.0
 _MAX_INK = 0.5  # a printed page is mostly paper
 _MIN_SKEW, _MAX_SKEW = 0.1, 5.0  # degrees: below, rules stay within a pixel row; above, not a skewed scan
+# Seal ink: hue within 12 of red (OpenCV's hue runs 0–180), red 40 levels over green and blue (its
+# pink edges included), not dark; solid seal ink is saturated
+_RED_HUE, _RED_CHROMA, _RED_VALUE, _SOLID_SATURATION = 12, 40, 90, 150
+# Blank: ink is 40 % darker than the paper; specks under 2 pt² are dust; under 40 pt² of ink (about
+# five printed characters) is no page worth reading
+_BLANK_DARKER, _SPECK_POINTS2, _BLANK_INK_POINTS2 = 0.6, 2.0, 40.0
+_MIN_LINES, _CLS_LINES = 3, 12  # text lines needed to tell a page's orientation; lines the classifier is asked
 
 
 @lru_cache(maxsize=2)
@@ -74,17 +81,139 @@ def _cv2():
     return cv2
 
 
-def ocr_page(image: np.ndarray, number: int, dpi: float, threads: int | None = None) -> PageContent:
-    """One page image (greyscale or RGB, upright) → its glyphs and ruling segments in points."""
-    cv2 = _cv2()
-    grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    grey = deskew(grey)
+def ocr_page(
+    image: np.ndarray, number: int, dpi: float, threads: int | None = None, notes: list | None = None
+) -> PageContent | None:
+    """One page image (greyscale or RGB) → its glyphs and ruling segments in points; None for a blank page.
+
+    Red seal ink is taken out, a page that is not print on paper (mostly
+    dark: a photograph) is not read, the page is deskewed and read, and when
+    its text lines run sideways or upside down it is turned upright and read
+    again.  What was done to the page is added to `notes` as (code, message).
+    """
+    notes = [] if notes is None else notes
+    grey = page_grey(image)
+    if is_blank(grey, dpi):
+        return None
     scale = 72.0 / dpi
     height, width = grey.shape
-    content = PageContent(number, width * scale, height * scale)
+    if ink_share(grey) > _MAX_INK:
+        notes.append(("ocr_page_not_print", f"page {number} is mostly dark, not print on paper (a photograph?)"))
+        return PageContent(number, width * scale, height * scale)
+    threads = threads or ocr_threads()
+    grey = deskew(grey)
+    result = _recognise(grey, threads)
+    turns = upright_turns(grey, result.boxes, threads)
+    if turns:
+        grey = np.ascontiguousarray(np.rot90(grey, turns))
+        degrees = (4 - turns) * 90  # clockwise, as the page was fed in
+        notes.append(("ocr_page_turned", f"page {number} was scanned turned {degrees}° clockwise; read upright"))
+        result = _recognise(grey, threads)
+        height, width = grey.shape
+    content = PageContent(number, width * scale, height * scale, rotation=(4 - turns) % 4 * 90)
     content.segments = ruling_segments(grey, scale)
-    content.glyphs = read_glyphs(grey, scale, threads or ocr_threads())
+    content.glyphs = glyphs_of(result, scale)
     return content
+
+
+def _recognise(grey: np.ndarray, threads: int):
+    """Text lines with a box per character.  The steps are named on every call: RapidOCR keeps those of the last."""
+    return _engine(threads)(grey, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
+
+
+def page_grey(image: np.ndarray) -> np.ndarray:
+    """The page in greyscale, red ink (an official seal stamped over the print) turned to paper.
+
+    Seal ink is red in hue (the two ends of OpenCV's hue circle) and clearly
+    redder than it is green or blue; print under it stays dark, so only the
+    seal goes.  Strokes of it, not single pixels of a colour scan's noise,
+    count: the mask is opened first.
+    """
+    cv2 = _cv2()
+    if image.dtype == bool:  # a bilevel page as numpy gives it from Pillow's mode "1"
+        return image.astype(np.uint8) * 255
+    if image.ndim == 2:
+        return image
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
+    hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    channels = image.astype(np.int16)
+    chroma = channels[..., 0] - np.maximum(channels[..., 1], channels[..., 2])
+    red = ((hue <= _RED_HUE) | (hue >= 180 - _RED_HUE)) & (chroma >= _RED_CHROMA) & (value >= _RED_VALUE)
+    red = cv2.morphologyEx(red.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    if red.any():
+        # in the red channel seal ink is nearly as bright as paper: scaled so that it is paper, and
+        # print under it (dark red) keeps its share of darkness; the mask grows by two pixels to
+        # take the seal's faint pink fringe, which OCR would still read as ghost characters
+        solid = red & (saturation >= _SOLID_SATURATION)  # the seal's own ink, not its fringe
+        level = max(float(np.median(image[..., 0][solid if solid.any() else red])), 1.0)
+        red = cv2.dilate(red.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        lifted = np.minimum(image[..., 0][red].astype(np.float32) * (255 / level), 255)
+        grey[red] = np.maximum(grey[red], lifted.astype(np.uint8))
+    return grey
+
+
+def ink_share(grey: np.ndarray) -> float:
+    """The share of the page that Otsu's threshold calls ink (dark)."""
+    return float(ink_mask(grey).mean()) / 255
+
+
+def ink_mask(grey: np.ndarray) -> np.ndarray:
+    """The page's dark pixels (255) by Otsu's threshold between paper and print, whatever the scan's brightness.
+
+    The threshold is found on the page with specks taken out (a 3-pixel
+    median): salt-and-pepper noise would pull it towards black and thin a
+    rule to one pixel, which one speck of dropout then cuts.
+    """
+    cv2 = _cv2()
+    threshold, _ = cv2.threshold(cv2.medianBlur(grey, 3), 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, ink = cv2.threshold(grey, threshold, 255, cv2.THRESH_BINARY_INV)
+    return ink
+
+
+def is_blank(grey: np.ndarray, dpi: float) -> bool:
+    """No print on the page: fewer dark pixels than a few characters hold, once specks and the scanner's dark edges
+    (narrow bands along the border) are left out."""
+    cv2 = _cv2()
+    paper = float(np.percentile(grey, 90))  # the brightest tenth: paper, however much print or noise
+    ink = (grey < paper * _BLANK_DARKER).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    height, width = grey.shape
+    x, y, w, h, area = (stats[1:count, i] for i in range(5))
+    edge = ((x == 0) | (y == 0) | (x + w == width) | (y + h == height)) & ((w < width / 8) | (h < height / 8))
+    speck = area < _SPECK_POINTS2 * (dpi / 72) ** 2
+    return int(area[~edge & ~speck].sum()) < _BLANK_INK_POINTS2 * (dpi / 72) ** 2
+
+
+def upright_turns(grey: np.ndarray, boxes: np.ndarray | None, threads: int) -> int:
+    """Quarter turns counter-clockwise (as `np.rot90` counts) that set the page upright, from OCR's text lines.
+
+    Lines that are taller than wide run sideways; RapidOCR's text-direction
+    classifier, asked on the longest lines (each turned to run across when
+    the page is sideways), tells upright from upside down.
+    """
+    if boxes is None:
+        return 0
+    widths = np.linalg.norm(boxes[:, 1] - boxes[:, 0], axis=1)
+    heights = np.linalg.norm(boxes[:, 3] - boxes[:, 0], axis=1)
+    long = np.maximum(widths, heights) >= 2 * np.minimum(widths, heights)  # a line, not one character
+    if long.sum() < _MIN_LINES:
+        return 0
+    sideways = bool((heights[long] > widths[long]).mean() > 0.5)
+    engine = _engine(threads)
+    flipped = total = 0.0
+    for index in np.argsort(-np.maximum(widths, heights) * long)[: min(_CLS_LINES, int(long.sum()))]:
+        xs, ys = boxes[index][:, 0], boxes[index][:, 1]
+        crop = grey[max(int(ys.min()), 0) : int(ys.max()) + 1, max(int(xs.min()), 0) : int(xs.max()) + 1]
+        if sideways:
+            crop = np.rot90(crop)  # a line that ran down the page (fed in turned clockwise) now runs across
+        label, score = engine(np.ascontiguousarray(crop), use_det=False, use_cls=True, use_rec=False).cls_res[0]
+        flipped += score if label == "180" else 0.0
+        total += score
+    upside_down = flipped > total / 2
+    if sideways:
+        return 3 if upside_down else 1
+    return 2 if upside_down else 0
 
 
 def skew_angle(grey: np.ndarray) -> float:
@@ -95,7 +224,7 @@ def skew_angle(grey: np.ndarray) -> float:
     piece gives its slope.  0 when the page draws no rules.
     """
     cv2 = _cv2()
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = ink_mask(grey)
     if ink.mean() > _MAX_INK * 255:
         return 0.0
     width = ink.shape[1]
@@ -131,15 +260,19 @@ def deskew(grey: np.ndarray) -> np.ndarray:
 def ruling_segments(grey: np.ndarray, scale: float) -> list[Segment]:
     """Straight dark runs of the page as segments: table rules, in points."""
     cv2 = _cv2()
-    # Otsu's threshold separates ink from paper whatever the scan's brightness
-    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = ink_mask(grey)
     if ink.mean() > _MAX_INK * 255:  # a photo or a flat grey page, not printed text on paper
         return []
     length = max(round(_MIN_RULE_POINTS / scale), 5)
     segments = []
     for horizontal in (True, False):
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
-        runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+        # a one-pixel dropout (a speck) that cuts a thin rule is bridged before its length counts;
+        # a rule's rows (columns) lend each other ink, so a speck on a thicker rule does not cut it either
+        along = cv2.getStructuringElement(cv2.MORPH_RECT, (2, 1) if horizontal else (1, 2))
+        across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3) if horizontal else (3, 1))
+        bridged = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, along), across)
+        runs = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, kernel)
         # a rule broken by a scan's dropout or a character touching it is closed again
         runs = cv2.dilate(runs, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3) if horizontal else (3, 5)))
         count, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
@@ -153,9 +286,8 @@ def ruling_segments(grey: np.ndarray, scale: float) -> list[Segment]:
     return segments
 
 
-def read_glyphs(grey: np.ndarray, scale: float, threads: int) -> list[Glyph]:
-    """OCR of the page: one glyph per character, on its line's band."""
-    result = _engine(threads)(grey, return_word_box=True)
+def glyphs_of(result, scale: float) -> list[Glyph]:
+    """RapidOCR's reading of the page: one glyph per character, on its line's band."""
     if result.boxes is None:
         return []
     lines = [

@@ -5,7 +5,8 @@ pdfium (pypdfium2) reads the pages, one at a time, into
 lines and table fragments and released (`page_assembly.lay_out`), so memory
 follows the text, not the page count.  Per page, what pdfium finds decides:
 a page without text is not laid out (an image page is rendered and read by
-OCR, `page_ocr`; a page without an image is blank), a page whose text layer
+OCR, `page_ocr`; a page without an image, or whose image is of a blank
+sheet, is blank), a page whose text layer
 is mostly unmapped glyphs (a font without ToUnicode) is read by OCR too, and
 a page with more characters than a report page could hold is read as plain
 text (with a note).  Tables are looked for only on pages that draw lines,
@@ -152,8 +153,11 @@ def _read_page(
         facts = source.facts()
         if facts.chars == 0:
             if facts.has_image:
-                content = _ocr(source, dpi)
-                if not content.glyphs:
+                noted = len(notes)
+                content = _ocr(source, dpi, notes)
+                if content is None:  # the scan of a blank sheet
+                    return PageItems(number=number, height=facts.height), False
+                if not content.glyphs and len(notes) == noted:
                     notes.append(("pdf_page_no_text", f"page {number} is an image in which OCR found no text"))
                 return lay_out(content, notes), True
             return PageItems(number=number, height=facts.height), False  # a blank page
@@ -175,7 +179,10 @@ def _read_page(
             notes.append(("pdf_page_too_many_lines", message))
         visible = sum(not glyph.text.isspace() for glyph in read.content.glyphs)
         if read.unmapped * 2 > visible:
-            return lay_out(_ocr(source, dpi), notes), True
+            content = _ocr(source, dpi, notes)
+            if content is None:
+                return PageItems(number=number, height=facts.height), False
+            return lay_out(content, notes), True
         return lay_out(read.content, notes), False
     finally:
         source.close()
@@ -230,9 +237,10 @@ def _is_garbage(content: PageContent) -> bool:
     return bool(visible) and unmapped * 2 > len(visible)
 
 
-def _ocr(source: PdfiumPage, dpi: float) -> PageContent:
-    """The page rendered as displayed (`/Rotate` applied) in greyscale, then read by OCR; the bitmap is freed at once."""
-    bitmap = source.page.render(scale=dpi / 72, grayscale=True)
-    image = np.array(bitmap.to_pil().convert("L"))
+def _ocr(source: PdfiumPage, dpi: float, notes: list) -> PageContent | None:
+    """The page rendered as displayed (`/Rotate` applied), in colour so that seal ink can be told from print,
+    then read by OCR (None: a blank page); the bitmap is freed at once."""
+    bitmap = source.page.render(scale=dpi / 72)
+    image = np.array(bitmap.to_pil().convert("RGB"))
     bitmap.close()
-    return ocr_page(image, source.number, dpi)
+    return ocr_page(image, source.number, dpi, notes=notes)

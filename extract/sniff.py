@@ -12,13 +12,15 @@ ZIP = "zip"
 # Word 2003 XML ("WordprocessingML 2003") and Word 2007+ flat OPC ("Word XML Document"):
 # one XML file each, often saved as .doc.
 WORDML, FLAT_OPC = "wordml", "flat_opc"
-# Images archived under a document's name: what they are, for the error message.
+# Images by what they are, for messages: a page scan, or an image archived under a document's name.
 IMAGES = {
     "jpeg": "JPEG image",
     "png": "PNG image",
     "gif": "GIF image",
     "tiff": "TIFF image",
 }
+# Images a scanner or copier saves pages as: read by OCR (extract/image.py).
+PAGE_IMAGES = ("jpeg", "png", "tiff")
 _IMAGE_MAGIC = (
     (b"\xff\xd8\xff", "jpeg"),
     (b"\x89PNG\r\n\x1a\n", "png"),
@@ -26,6 +28,8 @@ _IMAGE_MAGIC = (
     (b"GIF89a", "gif"),
     (b"II*\x00", "tiff"),
     (b"MM\x00*", "tiff"),
+    (b"II+\x00", "tiff"),  # BigTIFF
+    (b"MM\x00+", "tiff"),
 )
 
 _HEAD = 4096

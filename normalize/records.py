@@ -35,7 +35,7 @@ class _Record(msgspec.Struct):
 
 class Source(_Record):
     path: str
-    format: Literal["txt", "docx", "doc", "pdf"]
+    format: Literal["txt", "docx", "doc", "pdf", "image"]
     sha256: Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
     pages: Annotated[int, Meta(ge=0)] | None = None
 

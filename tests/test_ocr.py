@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import sys
 
 import numpy as np
 import pypdfium2
 import pytest
-from fixtures.pdf.pdfwriter import PageDrawing, pdf_bytes
+from fixtures.scans import DPI, SCORER, OcrMemo, field_scores, render
 from jixiao.extract import page_ocr, read_document
 from jixiao.extract.model import ReadError
 from jixiao.extract.page_assembly import lay_out
 from jixiao.extract.page_grid import find_tables
 from jixiao.extract.page_tables import Fragment
 from jixiao.extract.pdf_pdfium import PdfiumPage
+from PIL import Image
 
 from jixiao import extract_file
 from jixiao.batch import BatchOptions, job_timeout, make_job
-from tests.conftest import ROOT, SEED, SEED_TRUTH
-
-SCORER = ROOT / "tools" / "score.py"  # copied from shared/tools so a clone scores alone
-DPI = 200
-
-
-def render(pdf, index: int, dpi: float = DPI) -> np.ndarray:
-    document = pypdfium2.PdfDocument(str(pdf))
-    try:
-        return np.array(document[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
-    finally:
-        document.close()
+from tests.conftest import SEED
 
 
 @pytest.mark.parametrize("degrees", [0.0, 0.7, -1.5, 2.0])
@@ -91,24 +79,13 @@ def test_a_rendered_table_page_reads_as_its_text_layer(degrade):
 
 
 @pytest.mark.slow
-def test_seed_scan_scores_as_the_text_pdf(tmp_path):
+def test_seed_scan_scores_as_the_text_pdf(tmp_path, monkeypatch):
     """seed.scan.pdf is a raster of seed.pdf: the same field F1 (0.9951 is the exact maximum), no row lost."""
     if not SCORER.exists():
         pytest.skip(f"the scorer {SCORER} is not beside this checkout")
-    report = extract_file(SEED / "seed.scan.pdf")
-    (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "seed.scan.pdf.json").write_bytes(report.to_json())
-    truth = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))
-    truth["source"]["path"] = "seed.scan.pdf"
-    (tmp_path / "truth").mkdir()
-    (tmp_path / "truth" / "seed.scan.pdf.truth.json").write_text(json.dumps(truth, ensure_ascii=False), "utf-8")
-    summary = tmp_path / "summary.json"
-    subprocess.run(
-        [sys.executable, SCORER, tmp_path / "truth", tmp_path / "out", "--no-plan", "--json", summary],
-        check=True,
-        capture_output=True,
-    )
-    total = json.loads(summary.read_text())["total"]
+    monkeypatch.setenv(page_ocr.THREADS_VARIABLE, "2")
+    OcrMemo(monkeypatch)  # the PNG and TIFF test reads the same pages
+    total = field_scores(extract_file(SEED / "seed.scan.pdf").to_json(), tmp_path, "seed.scan.pdf")
     print(f"seed.scan.pdf: field F1 {total['f1']:.4f}, lost rows {total['lost_rows']}")
     assert total["lost_rows"] == 0
     assert total["f1"] >= 0.98
@@ -117,10 +94,8 @@ def test_seed_scan_scores_as_the_text_pdf(tmp_path):
 def test_without_ocr_a_scan_fails_with_the_install_hint(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "rapidocr", None)  # import rapidocr now raises ImportError
     page_ocr._engine.cache_clear()
-    scanned = PageDrawing()
-    scanned.image(0, 0, scanned.width, scanned.height)
     path = tmp_path / "scan.pdf"
-    path.write_bytes(pdf_bytes([scanned]))
+    Image.fromarray(render(SEED / "seed.pdf", 4)).save(path, resolution=DPI)  # a scanned page with print on it
     try:
         with pytest.raises(ReadError, match=re.escape(page_ocr.INSTALL_HINT)):
             read_document(path)

@@ -34,7 +34,7 @@ ROWS = {
 MANIFEST_NOTES = {
     "path": "the input's name in OUT: its path under its root (led by the root's name when two roots share paths)",
     "input": "the file's absolute path",
-    "format": "txt, docx, doc or pdf (a skipped file: its suffix)",
+    "format": "txt, docx, doc, pdf or image (a skipped file: its suffix)",
     "status": "ok, warnings, failed (an input that should be a report and is not), skipped (not a document)",
     "error": "the reason, naming the file; for warnings, the warning codes",
     "report_id": "its report (the same for the same bytes)",
