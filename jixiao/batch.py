@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Protocol
 from jixiao.errors import BatchError, DiskFull, Interrupted, NoInputs, NotAReport, ReadError
 from jixiao.extract import conversion_kind, convert_to_docx, reported_format, sniff
 from jixiao.extract.page import OCR_TIME_PER_PAGE
-from jixiao.extract.sniff import HTML, MHT, OLE, PDF, RTF, WORDML
+from jixiao.extract.sniff import HTML, MHT, OLE, PAGE_IMAGES, PDF, RTF, WORDML
 from jixiao.normalize.records import Report
 from jixiao.pipeline import READER_VERSION, extract_file, not_a_regular_file, report_status, sha256_of
 from jixiao.writers import TEMP_SUFFIX, atomic_write, write_frame, write_report
@@ -196,6 +196,10 @@ def make_job(path: Path, relative: str, optional: bool = False, sha256: str | No
         from jixiao.extract.pdf import scanned_pages
 
         scanned = scanned_pages(path)
+    elif kind in PAGE_IMAGES:  # every frame of a page image is read by OCR
+        from jixiao.extract.image import count_pages
+
+        scanned = count_pages(path)
     else:
         scanned = 0
     return Job(str(path.resolve()), relative, sha256 or sha256_of(path), kind, optional, scanned)

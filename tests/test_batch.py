@@ -18,7 +18,7 @@ import pytest
 from jixiao.normalize.records import TABLE_COLUMNS
 
 from jixiao import JixiaoError, extract_file
-from jixiao.batch import BatchOptions, make_job, run
+from jixiao.batch import BatchOptions, job_timeout, make_job, run
 from jixiao.engines import Sandbox, _kill_tree, default_memory_limit_mb
 from jixiao.pipeline import sha256_of
 from tests.conftest import ROOT, SAMPLES
@@ -240,3 +240,14 @@ def test_every_batch_has_a_memory_ceiling_by_default_from_the_machine():
     assert default_memory_limit_mb(10_000) == 1024  # never below what a real report needs
     assert Sandbox(Path("out"), BatchOptions(workers=2)).memory_limit_mb == default_memory_limit_mb(2)
     assert Sandbox(Path("out"), BatchOptions(memory_limit_mb=300)).memory_limit_mb == 300
+
+
+def test_a_page_image_gets_the_ocr_time_of_each_of_its_frames(tmp_path):
+    from PIL import Image
+
+    pages = [Image.new("L", (800, 1100), 255) for _ in range(3)]
+    pages[0].save(tmp_path / "scan.tif", save_all=True, append_images=pages[1:])
+    pages[0].save(tmp_path / "page.png")
+    options = BatchOptions(timeout=100, ocr_page_timeout=60)
+    assert job_timeout(make_job(tmp_path / "scan.tif", "scan.tif"), options) == 100 + 3 * 60
+    assert job_timeout(make_job(tmp_path / "page.png", "page.png"), options) == 100 + 60
