@@ -106,7 +106,7 @@ def ocr_page(
     turns = upright_turns(grey, result.boxes, threads)
     if turns:
         grey = np.ascontiguousarray(np.rot90(grey, turns))
-        degrees = (4 - turns) * 90  # clockwise, as the page was fed in
+        degrees = turns * 90  # clockwise, as the page was fed in (it is turned back counter-clockwise)
         notes.append(("ocr_page_turned", f"page {number} was scanned turned {degrees}° clockwise; read upright"))
         result = _recognise(grey, threads)
         height, width = grey.shape
@@ -267,12 +267,9 @@ def ruling_segments(grey: np.ndarray, scale: float) -> list[Segment]:
     segments = []
     for horizontal in (True, False):
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
-        # a one-pixel dropout (a speck) that cuts a thin rule is bridged before its length counts;
-        # a rule's rows (columns) lend each other ink, so a speck on a thicker rule does not cut it either
+        # a one-pixel dropout (a speck) that cuts a thin rule is bridged before its length counts
         along = cv2.getStructuringElement(cv2.MORPH_RECT, (2, 1) if horizontal else (1, 2))
-        across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3) if horizontal else (3, 1))
-        bridged = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, along), across)
-        runs = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, kernel)
+        runs = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, along), cv2.MORPH_OPEN, kernel)
         # a rule broken by a scan's dropout or a character touching it is closed again
         runs = cv2.dilate(runs, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3) if horizontal else (3, 5)))
         count, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)

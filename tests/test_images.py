@@ -222,11 +222,12 @@ def test_the_seed_scan_as_png_pages_and_as_one_tiff_gives_the_scanned_pdf_json(t
     monkeypatch.setenv(page_ocr.THREADS_VARIABLE, "2")
     memo = OcrMemo(monkeypatch)
     scanned = extract_file(SEED / "seed.scan.pdf").to_dict()
-    pages = [Image.fromarray(render(SEED / "seed.scan.pdf", index)) for index in range(12)]
-    pngs = [save_page(page, tmp_path / f"seed.scan.{number:02}.png") for number, page in enumerate(pages, 1)]
+    pages = [render(SEED / "seed.scan.pdf", index) for index in range(12)]
+    pngs = [save_page(Image.fromarray(page), tmp_path / f"seed.scan.{n:02}.png") for n, page in enumerate(pages, 1)]
     tiff = tmp_path / "seed.scan.tif"
-    pages[0].save(tiff, save_all=True, append_images=pages[1:], dpi=(DPI, DPI), compression="tiff_lzw")
-    del pages
+    first, *rest = (Image.fromarray(page) for page in pages)  # (images saved once keep their encoder settings)
+    first.save(tiff, save_all=True, append_images=rest, dpi=(DPI, DPI), compression="tiff_lzw")
+    del pages, first, rest
     hits = memo.hits
     document = image.read_image_pages(pngs)
     source = Source(path="seed.scan/", format="image", sha256="0" * 64, pages=document.pages)
