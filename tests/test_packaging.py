@@ -19,8 +19,6 @@ import pytest
 
 from tests.conftest import ROOT, SEED_TXT, assert_same_report
 
-pytestmark = pytest.mark.slow  # builds and installs a wheel: about 20 s
-
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
