@@ -15,6 +15,7 @@ from jixiao.extract.model import TCEntry
 _TC = re.compile(
     r"""[{\s]*\bTC\s+(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\\"]*?))\s*(?P<switches>(?:\\[a-z]\s*(?:"[^"]*"|[^\s\\}]*)\s*)*)}?\s*$""",
 )
+_TC_START = re.compile(r"(?:^|(?<=[\s{]))TC\s")
 _SWITCH = re.compile(r"""\\(?P<name>[a-z])\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s\\}]*))""")
 
 
@@ -28,7 +29,9 @@ def parse_tc(code: str) -> TCEntry | None:
 
 def split_tc(line: str) -> tuple[str, TCEntry | None]:
     """Split ``visible text TC "entry" \\f C \\l 1`` into the visible text and its entry."""
-    for match in re.finditer(r"(?:^|(?<=[\s{]))TC\s", line):
+    if "TC" not in line:
+        return line, None  # nearly every line: no field code
+    for match in _TC_START.finditer(line):
         tail = _TC.match(line, match.start())
         if tail:
             return line[: match.start()].rstrip(" \t{"), _entry(tail)

@@ -34,6 +34,7 @@ _STYLES = {
     "dun": re.compile(rf"(?P<n>{_NUM})\s*[、．](?![0-9０-９])\s*"),
     "dot": re.compile(r"(?P<n>[0-9０-９]{1,2})\s*[.)）](?![0-9０-９])\s*"),
 }
+_ANY_MARKER = re.compile("|".join(pattern.pattern.replace("(?P<n>", "(?:") for pattern in _STYLES.values()))
 # A run-on item starts after white space or a sentence end, never mid-phrase
 # (`提高2、3倍` is not item 2).
 _RUN_ON = {
@@ -51,6 +52,8 @@ class Marker:
 def leading_marker(text: str) -> Marker | None:
     """The list numbering at the start of `text` (`目标1：`, `（一）`, `1、`, `一、`), if any."""
     stripped = text.lstrip()
+    if not _ANY_MARKER.match(stripped):
+        return None  # most lines: one match instead of one per style
     offset = len(text) - len(stripped)
     for style, pattern in _STYLES.items():
         match = pattern.match(stripped)
@@ -105,10 +108,14 @@ def _find_number(pattern: re.Pattern[str], text: str, position: int, wanted: int
 _PAGE_NUMBER = re.compile(
     r"^[-—–\s]*(?:第\s*)?[0-9０-９]{1,4}\s*(?:页)?(?:\s*/\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–\s]*$"
 )
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 _TOC_LINE = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\t)\s*[0-9０-９]{1,4}\s*$")
 
 
 def is_page_residue(text: str) -> bool:
     """A lone page number (`1`, `- 2 -`, `第3页`, `3/12`) or a TOC line ending in a page number."""
     stripped = text.strip()
-    return bool(_PAGE_NUMBER.match(stripped)) or bool(_TOC_LINE.search(text))
+    if _PAGE_NUMBER.match(stripped):
+        return True
+    # Searching a whole line for a leader is slow: only a line ending in a digit can be a TOC line.
+    return stripped[-1:] in _DIGITS and bool(_TOC_LINE.search(text))
