@@ -77,9 +77,13 @@ class Table:
         layout reads is the same whether a reader saw the merge (docx, PDF)
         or only an empty cell below it (text export, filled by the layout).
         """
-        grid: list[list[Cell]] = [[] for _ in range(self.n_rows)]
+        height = self.n_rows
+        grid: list[list[Cell]] = [[] for _ in range(height)]
         for cell in self.cells:
-            for r in range(cell.row, min(cell.row + cell.rowspan, self.n_rows)):
+            if cell.rowspan == 1 and 0 <= cell.row < height:  # most cells: skip building a range
+                grid[cell.row].append(cell)
+                continue
+            for r in range(cell.row, min(cell.row + cell.rowspan, height)):
                 grid[r].append(cell)
         for row in grid:
             row.sort(key=_COLUMN_THEN_ROW)  # cells sharing a column: the upper first

@@ -109,6 +109,7 @@ class _Builder:
         self.table: Table | None = None
         self.row: list[Cell] = []
         self.cell: Cell | None = None  # the cell a non-TAB line would continue
+        self.tables = 0
 
     def feed(self, line: str) -> None:
         if line.startswith("\t"):
@@ -123,10 +124,10 @@ class _Builder:
 
     def _cell(self, text: str) -> None:
         if self.table is None:
-            self.table = Table(index=sum(isinstance(b, Table) for b in self.blocks) + 1)
+            self.tables += 1
+            self.table = Table(index=self.tables)
             self.blocks.append(self.table)
-        row = self.table.n_rows
-        self.cell = Cell(text=text, row=row, col=len(self.row))
+        self.cell = Cell(text, self.table.n_rows, len(self.row))
         self.row.append(self.cell)
 
     def _end_row(self) -> None:

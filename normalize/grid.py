@@ -64,11 +64,13 @@ class IndicatorGrid:
         extra: dict[str, str] = {}
         for cell in row:  # a row of Table.rows(): left to right
             field, printed = self.columns.get(cell.col, _NO_COLUMN)
+            if field is None:
+                continue  # a column no header names
             text = clean_or_none(cell.text)
             if field == "extra":
                 if text:
                     extra.setdefault(printed, text)
-            elif field is not None and field not in values:
+            elif field not in values:
                 values[field] = text
         for field in _FILLED_DOWN:
             if not values.get(field):

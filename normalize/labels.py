@@ -75,8 +75,11 @@ class _Group:
     by_bigram: dict[str, tuple[int, ...]]  # bigram → positions in `spellings` that hold it
 
 
-def _group(group: str) -> _Group:
+@lru_cache(maxsize=16)  # one per group, built on first use so importing stays light
+def _group(group: str) -> _Group | None:
     prefix = group + "."
+    if not any(field.startswith(prefix) for field in (*SPELLINGS, *PATTERNS)):
+        return None
     exact: dict[str, str] = {}
     spellings: list[tuple[str, frozenset[str]]] = []
     by_bigram: dict[str, list[int]] = {}
@@ -100,13 +103,10 @@ def _bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset([text])
 
 
-_GROUPS = {group: _group(group) for group in {field.split(".", 1)[0] for field in (*SPELLINGS, *PATTERNS)}}
-
-
 @lru_cache(maxsize=16384)
 def _named(label: str, group: str) -> Match | None:
     """The field a folded label names exactly or by a pattern."""
-    vocabulary = _GROUPS.get(group)
+    vocabulary = _group(group)
     if vocabulary is None or not label or len(label) > 16:
         return None  # a sentence is no label
     field = vocabulary.exact.get(label)
@@ -121,7 +121,7 @@ def _named(label: str, group: str) -> Match | None:
 @lru_cache(maxsize=16384)
 def _match(label: str, group: str) -> Match | None:
     named = _named(label, group)
-    vocabulary = _GROUPS.get(group)
+    vocabulary = _group(group)
     if named is not None or vocabulary is None or not label or len(label) > 16:
         return named
     # Only spellings sharing a bigram can reach the threshold; they are scored

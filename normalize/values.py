@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Symbols first, longest first, so `>=` is not read as `>` then `=`.
 _SYMBOLS = [
@@ -68,11 +69,12 @@ def parse_number(text: str) -> float | None:
     cleaned = to_halfwidth(text).strip().replace(" ", "")
     if not cleaned:
         return None
-    if not re.fullmatch(_NUMBER, cleaned):
+    if not _NUMBER.fullmatch(cleaned):
         raise ValueError(f"not a number: {text!r}")
     return float(cleaned.replace(",", ""))
 
 
+@lru_cache(maxsize=4096)  # values repeat across reports (100%, ≥95%, 是); the result is frozen
 def parse_indicator_value(raw: str) -> IndicatorValue:
     """`≥95%` → (">=", 95.0, "%"); `不超过5%` → ("<=", 5.0, "%"); `优良` → all None."""
     text = _SPACE.sub("", to_halfwidth(raw))
@@ -133,6 +135,7 @@ def chinese_numeral(text: str) -> int | None:
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
 
 
+_MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月")
 _QUARTER = re.compile(r"(?:第)?([一二三四1-4])季度")
 _HALF = {"上半年": 6, "下半年": 12, "全年": 12, "年底": 12, "年末": 12}
 
@@ -140,7 +143,7 @@ _HALF = {"上半年": 6, "下半年": 12, "全年": 12, "年底": 12, "年末": 
 def period_month(period: str) -> int | None:
     """The month a spending-plan period ends in: `3月底` → 3, `二季度` → 6, `上半年` → 6."""
     text = _SPACE.sub("", to_halfwidth(period))
-    match = re.search(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月", text)
+    match = _MONTH.search(text)
     if match:
         month = chinese_numeral(match.group(1))
         return month if month and 1 <= month <= 12 else None

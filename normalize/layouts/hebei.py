@@ -130,8 +130,8 @@ class _TableReader:
     def _department_row(self, row: list[Cell]) -> bool:
         found = False
         for cell in row:
-            text = clean(to_halfwidth(cell.text))
-            unit = _UNIT.search(text)
+            # No character but 单 and 位 themselves folds to them: the rest skip the fold.
+            unit = _UNIT.search(clean(to_halfwidth(cell.text))) if "单位" in cell.text else None
             if unit:
                 self.unit = unit.group("unit")
                 if self.project is not None and self.project.amount_unit is None:

@@ -28,27 +28,35 @@ class Signature:
 
 def signature(table: Table) -> Signature:
     fields: set[str] = set()
-    labels: set[str] = set()
+    hebei = self_evaluation = False
     for text in {cell.text for cell in table.cells}:  # each printed text once
         if len(text) <= 40:  # a sentence is no label: skip it before folding
-            label, named = _label_fields(text)
-            if label:
-                labels.add(label)
-                fields.update(named)
+            label = _label(text)
+            if label is not None:
+                fields.update(label.fields)
+                hebei = hebei or label.hebei
+                self_evaluation = self_evaluation or label.self_evaluation
     return Signature(
         fields=frozenset(fields),
         indicator_header="indicator.level1" in fields,
         money=any(f.startswith("project.budget_") for f in fields) or "block.money" in fields,
-        hebei=any(label in _HEBEI for label in labels),
-        self_evaluation=any(_SELF_EVALUATION.search(label) for label in labels),
+        hebei=hebei,
+        self_evaluation=self_evaluation,
     )
 
 
+@dataclass(frozen=True)
+class _Label:
+    fields: frozenset[str]  # the fields it names exactly or by pattern
+    hebei: bool
+    self_evaluation: bool
+
+
 @lru_cache(maxsize=16384)
-def _label_fields(text: str) -> tuple[str, frozenset[str]]:
-    """A cell's folded label (empty when it is no label) and the fields it names exactly or by pattern."""
+def _label(text: str) -> _Label | None:
+    """What a cell's label says about its table; None when the cell is no label."""
     label = fold(text).text
     if not label or len(label) > 16:
-        return "", frozenset()
+        return None
     found = (match(text, group, fuzzy=False) for group in ("project", "indicator", "department", "block", "task"))
-    return label, frozenset(m.field for m in found if m)
+    return _Label(frozenset(m.field for m in found if m), label in _HEBEI, _SELF_EVALUATION.search(label) is not None)

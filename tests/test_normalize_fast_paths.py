@@ -1,0 +1,104 @@
+"""The normaliser's fast paths give exactly what the plain definitions they replace give (issue 10.5)."""
+
+import random
+import re
+import sys
+import unicodedata
+
+from jixiao.normalize.labels import FUZZY_THRESHOLD, Match, _match, fold, match
+from jixiao.normalize.text import clean, compact, is_page_residue, leading_marker
+from jixiao.normalize.vocabulary import PATTERNS, SPELLINGS
+
+_WS = re.compile(r"[\s\u3000\u00a0]+")  # the white space clean/compact fold, as a regular expression
+
+
+def brute_force_match(label: str, group: str) -> Match | None:
+    """labels._match as a scan of the whole vocabulary: exact, pattern, then every spelling's Dice score."""
+    if not label or len(label) > 16:
+        return None
+    prefix = group + "."
+    for field, spellings in SPELLINGS.items():
+        if field.startswith(prefix) and label in spellings:
+            return Match(field, "exact", 1.0)
+    for field, patterns in PATTERNS.items():
+        if field.startswith(prefix) and any(re.search(pattern, label) for pattern in patterns):
+            return Match(field, "pattern", 0.9)
+
+    def grams(text: str) -> frozenset[str]:
+        return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset([text])
+
+    best = None
+    for field, spellings in SPELLINGS.items():
+        if field.startswith(prefix):
+            for spelling in spellings:
+                a, b = grams(label), grams(spelling)
+                score = 2 * len(a & b) / (len(a) + len(b))
+                if score >= FUZZY_THRESHOLD and (best is None or score > best.confidence):
+                    best = Match(field, "fuzzy", round(score, 2))
+    return best
+
+
+def test_indexed_matching_equals_a_scan_of_the_vocabulary():
+    rng = random.Random(7)
+    spellings = sorted({s for printed in SPELLINGS.values() for s in printed})
+    alphabet = sorted(set("".join(spellings))) + list("的和及其中年度x1")
+    labels = set(spellings)
+    for spelling in spellings:  # near misses: a character dropped, changed or added
+        for _ in range(3):
+            at = rng.randrange(len(spelling))
+            labels.add(spelling[:at] + spelling[at + 1 :])
+            labels.add(spelling[:at] + rng.choice(alphabet) + spelling[at + 1 :])
+            labels.add(spelling[:at] + rng.choice(alphabet) + spelling[at:])
+    labels |= {"".join(rng.choices(alphabet, k=rng.randint(1, 18))) for _ in range(500)}
+    groups = ("project", "indicator", "department", "task", "block", "nothing")
+    checked = fuzzy = 0
+    for label in sorted(labels):
+        for group in groups:
+            expected = brute_force_match(label, group)
+            assert _match(label, group) == expected, (label, group)
+            if fold(label).text == label:  # match() folds first: only a folded label is its own folding
+                named = expected if expected and expected.how != "fuzzy" else None
+                assert match(label, group, fuzzy=False) == named, (label, group)
+            checked += 1
+            fuzzy += bool(expected and expected.how == "fuzzy")
+    assert checked > 5000 and fuzzy > 300  # the near misses do exercise the fuzzy scores
+
+
+def test_clean_and_compact_fold_exactly_the_white_space_of_the_regular_expression():
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if _WS.fullmatch(chr(c)) or chr(c).isspace()]
+    assert "\u3000" in spaces and "\u00a0" in spaces and "\x1c" in spaces
+    rng = random.Random(3)
+    pieces = spaces + list("中文ab1，：")
+    for _ in range(5000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 12)))
+        assert clean(text) == _WS.sub(" ", text).strip()
+        assert compact(text) == _WS.sub("", text)
+    assert clean(None) == "" and compact(None) == ""
+
+
+def test_only_dan_and_wei_fold_to_dan_and_wei():
+    """hebei reads a 单位：万元 cell only where 单位 is printed: nothing else may NFKC-fold to 单 or 位."""
+    folding = [chr(c) for c in range(sys.maxunicode + 1) if set("单位") & set(unicodedata.normalize("NFKC", chr(c)))]
+    assert folding == ["位", "单"]
+
+
+def test_page_residue_and_markers_unchanged_by_their_quick_rejections():
+    toc = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\t)\s*[0-9０-９]{1,4}\s*$")
+    lines = [
+        "一、总体绩效目标……3",
+        "目标2：保障运转",
+        "（三）完成",
+        "12、",
+        "第3页",
+        "- 2 -",
+        "正文\t12 ",
+        "正文12。",
+        "·",
+        "",
+    ]
+    for line in lines:
+        page = re.match(
+            r"^[-—–\s]*(?:第\s*)?[0-9０-９]{1,4}\s*(?:页)?(?:\s*/\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–\s]*$", line.strip()
+        )
+        assert is_page_residue(line) == bool(page or toc.search(line)), line
+    assert [bool(leading_marker(line)) for line in lines[:5]] == [True, True, True, True, False]
