@@ -10,22 +10,15 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
+from tests.fixtures.pdf.pdfwriter import assemble
+
 HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 TEXT = b"BT /F1 12 Tf 72 720 Td (Hello from a hostile page) Tj ET\n"
 
 
 def write_pdf(path: Path, objects: list[bytes]) -> Path:
     """Objects numbered from 1 (1 is the catalog) with a computed xref table and trailer."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(assemble(objects, root=1))
     return path
 
 
