@@ -59,6 +59,7 @@ class Sandbox:
 
     def __init__(self, out_dir: Path, options: BatchOptions):
         self.out_dir, self.options = Path(out_dir), options
+        self.memory_limit_mb = options.memory_limit_mb or default_memory_limit_mb(worker_count(options))
         self.process: subprocess.Popen | None = None
         self.temp = Path()  # the worker's TMPDIR, removed with it
         self.jobs: list[Job] = []  # the unit's files not answered yet, in the order the worker answers
@@ -66,10 +67,6 @@ class Sandbox:
         self.tasks = 0
         self.clock = 0.0  # when the current wait began: the spawn until ready, then the last answer
         self._received = b""
-
-    @property
-    def memory_limit_mb(self) -> int:
-        return self.options.memory_limit_mb or default_memory_limit_mb(worker_count(self.options))
 
     def over_memory(self) -> bool:
         """Whether the worker and what it started (LibreOffice) hold more memory than the limit."""
