@@ -30,6 +30,7 @@ from jixiao.extract.page_grid import Box, cluster
 from jixiao.extract.page_text import ITEM_MARKER, TextLine, ended_early, group_lines, join_wrapped
 
 _ALIGN_TOLERANCE = 5.0  # points: outer edges of two fragments of one table
+_EDGE_TOLERANCE = 1.5  # points: one column's edges on two pages (a scan's rules move by a pixel or two)
 
 
 @dataclass(slots=True)
@@ -184,7 +185,7 @@ class TableStitcher:
         already had two lines above (a one-line row is never split).
         """
         above, below = self.row(self.n_rows - 1), fragment.row(0)
-        if [(round(c.x0), round(c.x1)) for c in above] != [(round(c.x0), round(c.x1)) for c in below]:
+        if not _same_columns(above, below):
             return False
         spanning = [(c.x0, c.x1) for c in (*self.cells, *fragment.cells) if c.rowspan > 1]
         finished_above = overflowed_lines = False
@@ -214,7 +215,7 @@ class TableStitcher:
         if not above or not below:
             return
         upper, lower = above[0], below[0]
-        if upper.empty or lower.empty or (round(upper.x0), round(upper.x1)) != (round(lower.x0), round(lower.x1)):
+        if upper.empty or lower.empty or not _same_columns([upper], [lower]):
             return
         tail = lower.lines[0]
         short_tail = len(lower.lines) == 1 and tail.x1 - tail.x0 <= lower.right_limit - lower.left_limit - tail.size
@@ -250,15 +251,16 @@ class TableStitcher:
 def _drop_repeated_header(fragment: Fragment, table_rows: list[list[GridCell]]) -> None:
     """Remove the leading rows of `fragment` that repeat the table's first rows."""
 
-    def signature(row: list[GridCell]) -> list[tuple[int, int, str]]:
-        return [(round(c.x0), round(c.x1), "".join(line.text for line in c.lines)) for c in row]
+    def texts(row: list[GridCell]) -> list[str]:
+        return ["".join(line.text for line in c.lines) for c in row]
 
     repeated = 0
     while (
         repeated < fragment.n_rows - 1
         and repeated < len(table_rows)
         and all(c.rowspan == 1 for c in fragment.row(repeated))
-        and signature(fragment.row(repeated)) == signature(table_rows[repeated])
+        and _same_columns(fragment.row(repeated), table_rows[repeated])
+        and texts(fragment.row(repeated)) == texts(table_rows[repeated])
     ):
         repeated += 1
     if repeated:
@@ -266,6 +268,14 @@ def _drop_repeated_header(fragment: Fragment, table_rows: list[list[GridCell]]) 
         for cell in fragment.cells:
             cell.row -= repeated
         fragment.n_rows -= repeated
+
+
+def _same_columns(above: list[GridCell], below: list[GridCell]) -> bool:
+    """The two rows have the same cells, edge for edge."""
+    return len(above) == len(below) and all(
+        abs(a.x0 - b.x0) <= _EDGE_TOLERANCE and abs(a.x1 - b.x1) <= _EDGE_TOLERANCE
+        for a, b in zip(above, below, strict=True)
+    )
 
 
 def _join_first_row(fragment: Fragment, last_row: list[GridCell]) -> None:
