@@ -196,7 +196,7 @@ def test_a_file_over_the_memory_limit_fails_and_a_fresh_worker_takes_the_next(tm
     inputs = tmp_path / "in"
     inputs.mkdir()
     text = (SAMPLES / "hebei" / "wenlv_2020.txt").read_text(encoding="utf-8")
-    (inputs / "huge.txt").write_text(text * 150, encoding="utf-8")
+    (inputs / "huge.txt").write_text(text * 600, encoding="utf-8")  # ~23 MB: its reading stays far over 120 MB
     (inputs / "small.txt").write_text(text, encoding="utf-8")
     manifest = run([inputs], tmp_path / "out", BatchOptions(workers=1, memory_limit_mb=120)).set_index("path")
     assert manifest.loc["huge.txt", "error"] == "huge.txt: exceeded the memory limit (120 MB)"

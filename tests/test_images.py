@@ -20,7 +20,7 @@ from jixiao.normalize.records import Source
 from PIL import Image
 
 from jixiao import NotAReport, extract_file
-from tests.conftest import SEED, assert_same_report, schema_errors
+from tests.conftest import ROOT, SEED, assert_same_report, schema_errors
 
 A4 = (1654, 2339)  # pixels at 200 dpi
 
@@ -147,14 +147,13 @@ def test_an_a3_page_at_600_dpi_is_read_at_the_ocr_resolution_in_bounded_memory(t
         code = (
             "import sys, time\n"
             "from jixiao.extract import read_document\n"
+            "from tests.hostile.harness import peak_rss_mb\n"
             "started = time.monotonic()\n"
             "try:\n    read_document(sys.argv[1])\n"
             "except Exception as error:\n    print(type(error).__name__, error)\n"
-            # VmHWM, not ru_maxrss: that keeps the peak of the forked pytest before exec
-            "peak = next(line for line in open('/proc/self/status') if line.startswith('VmHWM'))\n"
-            "print(int(peak.split()[1]) // 1024, time.monotonic() - started)\n"
+            "print(int(peak_rss_mb()), time.monotonic() - started)\n"
         )
-        run = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True, timeout=120)
+        run = subprocess.run([sys.executable, "-c", code, path], cwd=ROOT, capture_output=True, text=True, timeout=120)
         message, usage = run.stdout.strip().splitlines()
         results[suffix] = usage
         assert message == "ReadError no text: every page is blank"

@@ -1,7 +1,9 @@
 """Run one hostile input through ``jixiao.extract_file`` in a fresh process and report what happened.
 
-A subprocess, so that peak RSS (``resource.getrusage``) is the case's own and a
-runaway case cannot take the test run down with it.  ``python -m
+A subprocess, so that peak RSS is the case's own and a runaway case cannot take
+the test run down with it.  Peak RSS is ``VmHWM``, the high-water mark of this
+process's own memory: ``ru_maxrss`` survives ``exec`` and so reports the forking
+pytest parent's size whenever that is larger.  ``python -m
 tests.hostile.harness FILE`` prints one JSON line: outcome (``report``,
 ``ReadError``, ``NotAReport`` or ``unexpected``), the message, seconds, and
 peak RSS in MB.
@@ -47,7 +49,6 @@ def run(path: Path, timeout: float = 120) -> Outcome:
 
 
 def _main(path: str) -> None:
-    import resource
     import traceback
 
     import jixiao
@@ -61,8 +62,14 @@ def _main(path: str) -> None:
     except BaseException as error:  # noqa: BLE001 - the point is to report it, not to die of it
         outcome, message = "unexpected", "".join(traceback.format_exception(error))[-2000:]
     seconds = time.monotonic() - started
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    rss_mb = peak_rss_mb()
     print(json.dumps({"outcome": outcome, "message": message, "seconds": seconds, "rss_mb": rss_mb}))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory: ``VmHWM``, which starts afresh at ``exec``."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
 
 
 if __name__ == "__main__":

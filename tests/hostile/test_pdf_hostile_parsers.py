@@ -18,12 +18,15 @@ from pathlib import Path
 import hostile_pdfs
 import pytest
 
+from tests.conftest import ROOT
+
 BOUND_SECONDS = 20.0
 MAX_RSS_MB = 1536
 
 READ = """
-import json, resource, sys
+import json, sys
 from jixiao.extract import read_document
+from tests.hostile.harness import peak_rss_mb
 from jixiao.extract.model import ReadError
 try:
     document = read_document(sys.argv[1])
@@ -31,7 +34,7 @@ except ReadError as error:
     outcome = {"error": str(error)}
 else:
     outcome = {"text": [block.text for block in document.blocks], "notes": document.notes}
-outcome["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
+outcome["peak_mb"] = peak_rss_mb()
 print(json.dumps(outcome))
 """
 
@@ -46,6 +49,7 @@ def read_in_child(path: Path, tmp_path: Path) -> dict:
         [sys.executable, "-c", READ, str(path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        cwd=ROOT,
         env=os.environ | {"TMPDIR": str(scratch)},
     )
     try:
