@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 
+import olefile
 import pytest
 from jixiao.extract import conversion_kind
 from jixiao.extract.model import ReadError
 from jixiao.extract.ole import ENCRYPTED, WORD97, classify_ole
 
 from tests.conftest import SEED
+from tests.fixtures.cfb import compound_file
 
 
 def _fib_offset(data: bytes) -> int:
@@ -53,3 +55,25 @@ def test_random_sectors_after_a_valid_header_are_a_read_error_or_a_kind(tmp_path
             assert "corrupt OLE compound file" in str(error)
         else:
             assert kind in {"word97", "encrypted", "excel", "powerpoint", "other"}
+
+
+def _large_word_file(encrypted: bool) -> bytes:
+    """The seed's Word streams behind 7.5 MB of data: the FIB lies past what the header's 109 FAT sectors map."""
+    with olefile.OleFileIO(str(SEED / "seed.doc")) as ole:
+        word = bytearray(ole.openstream("WordDocument").read())
+        table = ole.openstream("1Table").read()
+    if encrypted:
+        word[0x0B] |= 0x01  # fEncrypted
+    streams = [("Data", b"\0" * 7_500_000), ("1Table", table), ("WordDocument", bytes(word))]
+    data = compound_file(streams)
+    header_mapped = 109 * 128 * 512  # bytes of sectors the header's own FAT sector list covers
+    assert data.index(bytes(word[:4096])) > header_mapped
+    return data
+
+
+@pytest.mark.parametrize(("encrypted", "kind"), [(False, WORD97), (True, ENCRYPTED)])
+def test_a_word_file_whose_fat_needs_difat_sectors_is_classified_by_its_fib(tmp_path, encrypted, kind):
+    """A header-only FAT reader missed the FIB of a large .doc and let an encrypted one through to LibreOffice."""
+    path = tmp_path / "large.doc"
+    path.write_bytes(_large_word_file(encrypted))
+    assert classify_ole(path) == kind
