@@ -22,7 +22,9 @@ from jixiao.engines import WORKER_TEMP_PREFIX
 from tests.conftest import ROOT, SAMPLES
 
 JIXIAO = [sys.executable, "-m", "jixiao.cli"]
-SAMPLE = SAMPLES / "hebei" / "wenlv_2020.txt"
+SAMPLE = SAMPLES / "hebei" / "yibao_2023.txt"  # a small report: a run of RUN_LENGTH takes seconds
+# Long enough that a run is still converting when the test interrupts it after its fifth record.
+RUN_LENGTH = 200
 
 
 def many_reports(folder: Path, count: int) -> Path:
@@ -54,7 +56,7 @@ def wait_for_records(out: Path, count: int, process: subprocess.Popen) -> None:
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_an_interrupted_run_keeps_what_finished_says_how_to_resume_and_leaves_no_temp(tmp_path, signum):
-    inputs, out = many_reports(tmp_path / "in", 400), tmp_path / "out"
+    inputs, out = many_reports(tmp_path / "in", RUN_LENGTH), tmp_path / "out"
     process = start(inputs, "-o", out, "--workers", "2", "-q")
     wait_for_records(out, 5, process)
     process.send_signal(signum)
@@ -64,17 +66,17 @@ def test_an_interrupted_run_keeps_what_finished_says_how_to_resume_and_leaves_no
     assert "interrupted" in stderr and "run the same command again" in stderr
     assert worker_temps(process.pid) == []
     finished = pd.read_csv(out / "manifest.csv", keep_default_na=False, encoding="utf-8-sig")
-    assert 5 <= len(finished) < 400 and set(finished["status"]) == {"ok"}
+    assert 5 <= len(finished) < RUN_LENGTH and set(finished["status"]) == {"ok"}
     again = subprocess.run(
         [*JIXIAO, "extract", inputs, "-o", out, "-q"], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert again.returncode == 0, again.stderr
     resumed = pd.read_csv(out / "manifest.csv", keep_default_na=False, encoding="utf-8-sig")
-    assert len(resumed) == 400 and resumed["resumed"].astype(str).eq("True").sum() >= len(finished)
+    assert len(resumed) == RUN_LENGTH and resumed["resumed"].astype(str).eq("True").sum() >= len(finished)
 
 
 def test_worker_temp_folders_of_a_run_killed_with_sigkill_are_removed_by_the_next(tmp_path):
-    inputs, out = many_reports(tmp_path / "in", 400), tmp_path / "out"
+    inputs, out = many_reports(tmp_path / "in", RUN_LENGTH), tmp_path / "out"
     process = start(inputs, "-o", out, "--workers", "2", "-q")
     wait_for_records(out, 5, process)
     process.kill()
