@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 from jixiao.normalize.records import TABLE_COLUMNS
 
@@ -53,16 +54,19 @@ def test_a_run_killed_midway_then_rerun_ends_as_an_uninterrupted_run(tmp_path):
     make_batch(inputs, 500, ["txt"])
     command = [*JIXIAO, "extract", str(inputs), "-o", str(out), "--workers", "2", "-q"]
     process = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+    workers = []
     try:
         deadline = time.monotonic() + 60
         while len(list((out / STATE_DIR).glob("*.json"))) < 40 and process.poll() is None:
             assert time.monotonic() < deadline, "the run converted nothing in 60 s"
             time.sleep(0.02)
+        workers = psutil.Process(process.pid).children(recursive=True)
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     assert not (out / "manifest.csv").exists(), "the run finished before it was killed: make the batch bigger"
-    time.sleep(0.2)  # its workers die with it (they are killed when their parent dies)
+    _, alive = psutil.wait_procs(workers, timeout=30)  # they die with it: nothing writes once they are gone
+    assert not alive
     finished = recorded_paths(out)
     assert 40 <= len(finished) < 500
     before = {path: os.stat(out / "json" / f"{path}.json") for path in finished}

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 
 from jixiao.batch import STATE_DIR
@@ -79,9 +80,11 @@ def test_worker_temp_folders_of_a_run_killed_with_sigkill_are_removed_by_the_nex
     inputs, out = many_reports(tmp_path / "in", RUN_LENGTH), tmp_path / "out"
     process = start(inputs, "-o", out, "--workers", "2", "-q")
     wait_for_records(out, 5, process)
+    workers = psutil.Process(process.pid).children(recursive=True)
     process.kill()
     process.communicate(timeout=60)
-    time.sleep(0.5)  # the workers die with their parent (PR_SET_PDEATHSIG)
+    _, alive = psutil.wait_procs(workers, timeout=30)  # they die with their parent (PR_SET_PDEATHSIG)
+    assert not alive
     assert worker_temps(process.pid)  # nothing could tidy them
     again = subprocess.run([*JIXIAO, "extract", inputs, "-o", out, "-q"], cwd=ROOT, capture_output=True, timeout=300)
     assert again.returncode == 0
