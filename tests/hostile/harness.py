@@ -12,9 +12,12 @@ peak RSS in MB.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,15 +37,24 @@ class Outcome:
 
 
 def run(path: Path, timeout: float = 120) -> Outcome:
-    """``extract_file(path)`` in a child process; its result, wall time and peak RSS."""
-    started = time.monotonic()
-    completed = subprocess.run(
-        [sys.executable, "-m", "tests.hostile.harness", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    """``extract_file(path)`` in a child process; its result, wall time and peak RSS.
+
+    Asserts what every hostile case must leave behind: the input's bytes
+    unchanged and nothing in the child's temporary folder.
+    """
+    before = hashlib.sha256(path.read_bytes()).digest()
+    with tempfile.TemporaryDirectory() as scratch:
+        started = time.monotonic()
+        completed = subprocess.run(
+            [sys.executable, "-m", "tests.hostile.harness", str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=os.environ | {"TMPDIR": scratch},
+        )
+        assert not os.listdir(scratch), f"{path.name} left {os.listdir(scratch)} in the temporary folder"
+    assert hashlib.sha256(path.read_bytes()).digest() == before, f"{path.name} was changed"
     lines = completed.stdout.strip().splitlines()
     if completed.returncode != 0 or not lines:
         return Outcome("crashed", completed.stderr[-2000:], time.monotonic() - started, 0.0)
