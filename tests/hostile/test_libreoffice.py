@@ -252,12 +252,17 @@ def test_a_soffice_whose_owner_is_killed_is_ended_and_leaves_nothing(hanging_sof
     assert _wait_for(lambda: not profile.exists() and not pipe_path(profile).exists() and not _using(profile), 20)
 
 
+def _long_table_doc(folder: Path) -> Path:
+    """An HTML page under a .doc name whose 20,000-row table keeps soffice converting for several seconds."""
+    rows = "".join(f"<tr><td>{n}</td><td>{TEXT}</td><td>{n * 7}</td></tr>" for n in range(20000))
+    source = folder / "long.doc"
+    source.write_text(f"<html><body><table border=1>{rows}</table></body></html>", encoding="utf-8")
+    return source
+
+
 @needs_soffice
 def test_the_real_soffice_killed_mid_conversion_leaves_nothing(tmp_path):
-    # a long table keeps soffice converting for a while
-    rows = "".join(f"<tr><td>{n}</td><td>{TEXT}</td><td>{n * 7}</td></tr>" for n in range(20000))
-    source = tmp_path / "long.doc"
-    source.write_text(f"<html><body><table border=1>{rows}</table></body></html>", encoding="utf-8")
+    source = _long_table_doc(tmp_path)
     profile, running = _kill_owner_mid_conversion(tmp_path, source, "html")
     assert running  # soffice had made its socket: it was killed while converting
     assert _wait_for(lambda: not profile.exists() and not pipe_path(profile).exists() and not _using(profile), 30)
@@ -265,9 +270,7 @@ def test_the_real_soffice_killed_mid_conversion_leaves_nothing(tmp_path):
 
 @needs_soffice
 def test_the_real_soffice_at_the_time_limit_leaves_no_socket(tmp_path):
-    rows = "".join(f"<tr><td>{n}</td><td>{TEXT}</td></tr>" for n in range(20000))
-    source = tmp_path / "long.doc"
-    source.write_text(f"<html><body><table border=1>{rows}</table></body></html>", encoding="utf-8")
+    source = _long_table_doc(tmp_path)
     from jixiao.extract import convert
 
     profile = convert._profile_dir()
