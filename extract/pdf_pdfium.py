@@ -115,79 +115,81 @@ class PdfiumPage:
         return PageRead(content, unmapped, walk.unplaced, refused)
 
     def _glyphs(self) -> tuple[list[Glyph], int]:
-        raw = self.text_page.raw
-        count = pdfium_c.FPDFText_CountChars(raw)
+        raw = ctypes.cast(self.text_page.raw, ctypes.c_void_p).value
+        count = pdfium_c.FPDFText_CountChars(self.text_page.raw)
         glyphs: list[Glyph] = []
+        append = glyphs.append
         unmapped = 0
-        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        origin = (ctypes.c_double * 2)()
+        origin_x, origin_y = ctypes.addressof(origin), ctypes.addressof(origin) + ctypes.sizeof(ctypes.c_double)
         matrix = pdfium_c.FS_MATRIX()
         width = ctypes.c_float()
         run_key = None
-        run = None  # (font, size, baseline unit vector, up unit vector, advance scale, bold)
         widths: dict[tuple[int, int], float] = {}
         fonts: dict[int, bool] = {}
         display = self._display
-
-        origin = display(0.0, 0.0)
-
-        def linear(dx: float, dy: float) -> tuple[float, float]:
-            """A direction of PDF space as displayed (`_display` is a turn and a shift)."""
-            x, y = display(dx, dy)
-            return x - origin[0], y - origin[1]
-
-        def box(x: float, y: float, advance: float) -> tuple[float, float, float, float]:
-            left, top = display(x, y)
-            ax, ay = along[0] * advance, along[1] * advance
-            hx, hy = up[0] * size, up[1] * size
-            left, top = left - hx * _DESCENT, top - hy * _DESCENT  # the em box's bottom
-            return (
-                left + min(0.0, ax) + min(0.0, hx),
-                top + min(0.0, ay) + min(0.0, hy),
-                left + max(0.0, ax) + max(0.0, hx),
-                top + max(0.0, ay) + max(0.0, hy),
-            )
-
+        origin_shown = display(0.0, 0.0)
+        upright = self.rotation == 0  # most pages: `_display` inlined
+        box_left, box_top = self._box[0], self._box[3]
+        get_object, get_unicode, map_error = _TEXT_OBJECT, _UNICODE, _MAP_ERROR
+        get_origin, generated = _ORIGIN, _GENERATED
         for index in range(count):
-            if pdfium_c.FPDFText_IsGenerated(raw, index):
-                continue  # a space or line break pdfium inferred; the assembly infers its own
-            text_object = pdfium_c.FPDFText_GetTextObject(raw, index)
-            key = ctypes.cast(text_object, ctypes.c_void_p).value
+            key = get_object(raw, index)
             if not key:
-                continue
+                continue  # a line break pdfium inferred
+            code = get_unicode(raw, index)
+            if code == 0x20 and generated(raw, index):
+                continue  # a space pdfium inferred (the only kind it places in a text object); the assembly infers its own
             if key != run_key:
-                run_key, run = key, self._run(raw, index, text_object, matrix, fonts)
-                font, font_key, size, (ux, uy), (vx, vy), scale, bold = run
-                along, up = linear(ux, uy), linear(vx, vy)
-            code = pdfium_c.FPDFText_GetUnicode(raw, index)
-            if pdfium_c.FPDFText_HasUnicodeMapError(raw, index):
+                run_key = key
+                font, size, (ux, uy), (vx, vy), scale, bold = self._run(raw, index, key, matrix, fonts)
+                # the run's directions as displayed (`_display` less its shift), and its em box's height
+                along_x, along_y = (a - b for a, b in zip(display(ux, uy), origin_shown, strict=True))
+                up_x, up_y = (a - b for a, b in zip(display(vx, vy), origin_shown, strict=True))
+                hx, hy = up_x * size, up_y * size
+                low_x, low_y = hx * _DESCENT, hy * _DESCENT
+                h_min_x, h_min_y = min(0.0, hx), min(0.0, hy)
+                h_max_x, h_max_y = max(0.0, hx), max(0.0, hy)
+            if map_error(raw, index):
                 unmapped += 1
                 text = "\ufffd"
             else:
                 text = chr(code) if code < 0x110000 else "\ufffd"
-            advance = widths.get((font_key, code))
+            advance = widths.get((font, code))
             if advance is None:
-                pdfium_c.FPDFFont_GetGlyphWidth(font, code, 1.0, width)
-                advance = widths[(font_key, code)] = width.value
+                _GLYPH_WIDTH(font, code, 1.0, ctypes.addressof(width))
+                advance = widths[(font, code)] = width.value
             advance *= scale
-            pdfium_c.FPDFText_GetCharOrigin(raw, index, origin_x, origin_y)
-            x, y = origin_x.value, origin_y.value
-            glyphs.append(Glyph(text, *box(x, y, advance), size, bold))
+            get_origin(raw, index, origin_x, origin_y)
+            x, y = origin
+            left, top = (x - box_left, box_top - y) if upright else display(x, y)
+            left, top = left - low_x, top - low_y  # the em box's bottom
+            ax, ay = along_x * advance, along_y * advance
+            append(
+                Glyph(
+                    text,
+                    left + (ax if ax < 0.0 else 0.0) + h_min_x,
+                    top + (ay if ay < 0.0 else 0.0) + h_min_y,
+                    left + (ax if ax > 0.0 else 0.0) + h_max_x,
+                    top + (ay if ay > 0.0 else 0.0) + h_max_y,
+                    size,
+                    bold,
+                )
+            )
         return glyphs, unmapped
 
-    def _run(self, raw, index: int, text_object, matrix, fonts: dict[int, bool]) -> tuple:
+    def _run(self, raw: int, index: int, text_object: int, matrix, fonts: dict[int, bool]) -> tuple:
         """What the characters of one text object share: font, size, direction, bold."""
-        pdfium_c.FPDFText_GetMatrix(raw, index, matrix)
+        _MATRIX(raw, index, ctypes.addressof(matrix))
         along = (matrix.a**2 + matrix.b**2) ** 0.5 or 1.0
         up = (matrix.c**2 + matrix.d**2) ** 0.5 or 1.0
-        font_size = pdfium_c.FPDFText_GetFontSize(raw, index)
-        font = pdfium_c.FPDFTextObj_GetFont(text_object)
-        font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
-        bold = fonts.get(font_key)
+        font_size = _FONT_SIZE(raw, index)
+        font = _FONT(text_object) or 0
+        bold = fonts.get(font)
         if bold is None:
-            bold = fonts[font_key] = is_bold_font(_font_name(font))
+            bold = fonts[font] = is_bold_font(_font_name(ctypes.cast(font, pdfium_c.FPDF_FONT)))
         return (
             font,
-            font_key,
             font_size * up,
             (matrix.a / along, matrix.b / along),
             (matrix.c / up, matrix.d / up),
@@ -301,6 +303,24 @@ class PdfiumPage:
                     x1 = x0
                 walk.segments.append(Segment(x0, y0, x1, y1))
         return True
+
+
+def _plain(function, restype, *argtypes):
+    """A pdfium function that takes and gives plain integers for pointers: pypdfium2's typed
+    pointers cost a conversion on every call, and a page makes several calls per character."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_P, _I = ctypes.c_void_p, ctypes.c_int
+_TEXT_OBJECT = _plain(pdfium_c.FPDFText_GetTextObject, _P, _P, _I)
+_UNICODE = _plain(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
+_MAP_ERROR = _plain(pdfium_c.FPDFText_HasUnicodeMapError, _I, _P, _I)
+_GENERATED = _plain(pdfium_c.FPDFText_IsGenerated, _I, _P, _I)
+_ORIGIN = _plain(pdfium_c.FPDFText_GetCharOrigin, _I, _P, _I, _P, _P)
+_MATRIX = _plain(pdfium_c.FPDFText_GetMatrix, _I, _P, _I, _P)
+_FONT_SIZE = _plain(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _P, _I)
+_FONT = _plain(pdfium_c.FPDFTextObj_GetFont, _P, _P)
+_GLYPH_WIDTH = _plain(pdfium_c.FPDFFont_GetGlyphWidth, _I, _P, ctypes.c_uint32, ctypes.c_float, _P)
 
 
 def _compose(inner: tuple, outer: tuple) -> tuple:

@@ -96,60 +96,49 @@ def read_text(path: Path) -> Document:
 
 
 def parse_text(text: str) -> Document:
+    # One loop with its state in locals: a report is thousands of cell lines, and a method call per line
+    # was most of the reader's time.
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").split("\n")
-    builder = _Builder()
+    blocks: list = []
+    table: Table | None = None
+    row: list[Cell] = []
+    cell: Cell | None = None  # the cell a non-TAB line would continue
+    tables = 0
     for line in lines:
-        builder.feed(line)
-    return builder.finish()
-
-
-class _Builder:
-    def __init__(self) -> None:
-        self.blocks: list = []
-        self.table: Table | None = None
-        self.row: list[Cell] = []
-        self.cell: Cell | None = None  # the cell a non-TAB line would continue
-        self.tables = 0
-
-    def feed(self, line: str) -> None:
-        if line.startswith("\t"):
-            self._cell(line[1:])
-        elif not line.strip():
-            self._end_row()
-        elif self.cell is not None:
-            self.cell.text += "\n" + line
+        if line[:1] == "\t":
+            if table is None:
+                tables += 1
+                table = Table(index=tables)
+                blocks.append(table)
+            cell = Cell(line[1:], table.n_rows, len(row))
+            row.append(cell)
+        elif not line or line.isspace():
+            cell = None
+            if row:  # a row only ever exists inside a table
+                _end_row(table, row)
+                row = []
+        elif cell is not None:
+            cell.text += "\n" + line
         else:
-            self._end_table()
-            self._text_line(line)
+            if row:
+                _end_row(table, row)
+                row = []
+            table = None
+            blocks.append(_text_line(line))
+    if row:
+        _end_row(table, row)
+    return Document(blocks=blocks, format="txt")
 
-    def _cell(self, text: str) -> None:
-        if self.table is None:
-            self.tables += 1
-            self.table = Table(index=self.tables)
-            self.blocks.append(self.table)
-        self.cell = Cell(text, self.table.n_rows, len(self.row))
-        self.row.append(self.cell)
 
-    def _end_row(self) -> None:
-        self.cell = None
-        if self.table is None or not self.row:
-            return
-        self.table.cells.extend(self.row)
-        self.table.n_rows += 1
-        self.table.n_cols = max(self.table.n_cols, len(self.row))
-        self.row = []
+def _end_row(table: Table, row: list[Cell]) -> None:
+    table.cells.extend(row)
+    table.n_rows += 1
+    if len(row) > table.n_cols:
+        table.n_cols = len(row)
 
-    def _end_table(self) -> None:
-        self._end_row()
-        self.table = None
 
-    def _text_line(self, line: str) -> None:
-        visible, entry = split_tc(line)
-        if entry is not None:
-            self.blocks.append(Heading(text=visible.strip(), level=entry.level, tc=entry))
-        else:
-            self.blocks.append(Paragraph(text=line))
-
-    def finish(self) -> Document:
-        self._end_table()
-        return Document(blocks=self.blocks, format="txt")
+def _text_line(line: str) -> Heading | Paragraph:
+    visible, entry = split_tc(line)
+    if entry is not None:
+        return Heading(text=visible.strip(), level=entry.level, tc=entry)
+    return Paragraph(text=line)
