@@ -38,16 +38,20 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+import msgspec
+
 from jixiao.errors import BatchError, DiskFull, Interrupted, NoInputs, NotAReport, ReadError
 from jixiao.extract import conversion_kind, convert_to_docx, reported_format, sniff
 from jixiao.extract.page import OCR_TIME_PER_PAGE
 from jixiao.extract.sniff import HTML, MHT, OLE, PAGE_IMAGES, PDF, RTF, WORDML
-from jixiao.normalize.records import Report
 from jixiao.pipeline import READER_VERSION, extract_file, not_a_regular_file, report_status, sha256_of
-from jixiao.writers import TEMP_SUFFIX, atomic_write, write_frame, write_report
+from jixiao.writers import TEMP_SUFFIX, atomic_write, write_report
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from jixiao.engines import Sandbox
+    from jixiao.normalize.records import Report
 
 MANIFEST_COLUMNS = {
     "path": "string", "input": "string", "format": "string", "status": "string", "error": "string",
@@ -56,6 +60,8 @@ MANIFEST_COLUMNS = {
 }  # fmt: skip
 CONVERTED = ("ok", "warnings", "partial")
 STATE_DIR = ".state"
+# OUT/.state/manifest.index: the manifest's rows and which resume records this reading code checked (see Store)
+STORE_INDEX = "manifest.index"
 # Kinds that LibreOffice turns into .docx before reading: at most one soffice per worker, many files per start.
 SOFFICE_KINDS = frozenset({OLE, RTF, HTML, MHT, WORDML})
 DISK_FULL = "disk full: no space left to write OUT"
@@ -421,6 +427,16 @@ def resumed_row(path: Path, relative: str, earlier: dict) -> dict:
     return earlier | {"path": relative, "input": input_key(path), "resumed": True}
 
 
+@dataclass
+class Outcome:
+    """What a run did: this run's manifest rows (one per input found), and what OUT holds beyond them."""
+
+    rows: list[dict]
+    stored: int  # inputs OUT holds in all
+    pruned: list[str]  # inputs --prune removed
+    gone: list[str]  # stored inputs that no longer exist, kept (no --prune)
+
+
 def run(
     inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOptions(), reporter: Reporter | None = None
 ) -> pd.DataFrame:
@@ -430,7 +446,17 @@ def run(
     inputs OUT holds in all (`stored`), which inputs `--prune` removed
     (`pruned`) and which stored inputs are gone but were kept (`gone`).
     """
-    from jixiao.engines import ENGINES
+    outcome = run_batch(inputs, out_dir, options, reporter)
+    this_run = typed_manifest(outcome.rows)
+    this_run.attrs.update(stored=outcome.stored, pruned=outcome.pruned, gone=outcome.gone)
+    return this_run
+
+
+def run_batch(
+    inputs: list[Path], out_dir: Path, options: BatchOptions = BatchOptions(), reporter: Reporter | None = None
+) -> Outcome:
+    """`run` without pandas: the command line's, which a short run or a resume would spend most of its time importing."""
+    from jixiao.engines import ENGINES, Sandbox
 
     out_dir = Path(out_dir)
     if options.engine not in ENGINES:
@@ -440,21 +466,33 @@ def run(
     if not found:
         selection = " matching --include/--exclude" if options.include or options.exclude else ""
         raise NoInputs(f"no input files{selection} in {', '.join(map(str, inputs))}")
-    # pandas and pyarrow, which only the tables need, are most of a short run's start-up: they load
-    # while the workers start and convert (this process only waits then), not after.
-    threading.Thread(target=_load_table_writers, daemon=True).start()
+    started: list[Sandbox] = []
+
+    def first_job() -> None:
+        # A worker's start and pyarrow, which only the tables need, are most of a short run's time: they begin
+        # as soon as there is a file to convert, while the rest is planned (this process only waits later).
+        threading.Thread(target=_load_table_writers, daemon=True).start()
+        if options.engine == "local":
+            started.append(Sandbox(out_dir, options))
+            started[0].start()
+
     with _exclusive(out_dir):
         _remove_temps(out_dir)
-        store = load_store(out_dir)
-        gone = _gone(store, inputs, {input_key(f.path) for f in found})
+        store = Store.load(out_dir)
+        gone = _gone(store.rows, inputs, {input_key(f.path) for f in found})
         if options.prune:
-            _prune(store, gone, out_dir)
+            _prune(store.rows, gone, out_dir)
         rows: dict[str, dict] = {}
         record = Recorder(rows, reporter)
-        jobs = _plan(found, store, out_dir, options, record, reporter)
+        try:
+            jobs = _plan(found, store, out_dir, options, record, reporter, first_job)
+        except BaseException:
+            for sandbox in started:
+                sandbox.stop()
+            raise
         stopped = None
         try:
-            ENGINES[options.engine](jobs, out_dir, options, record)
+            ENGINES[options.engine](jobs, out_dir, options, record, *([started] if options.engine == "local" else []))
         except (BatchError, KeyboardInterrupt) as exc:  # the engine cannot go on: keep what finished, including
             for job in jobs:  # conversions whose row was lost with a worker but whose record is written
                 earlier = (
@@ -467,14 +505,20 @@ def run(
                 stopped = Interrupted(f"interrupted; {finished}: run the same command again to convert the rest")
             else:
                 stopped = type(exc)(f"{exc}; {finished}")
-        this_run = typed_manifest([rows[input_key(f.path)] for f in found if input_key(f.path) in rows])
-        store.update(rows)
-        manifest = store_manifest(store)
-        from jixiao.warehouse import write_warehouse
-
+        this_run = [rows[input_key(f.path)] for f in found if input_key(f.path) in rows]
+        store.rows.update(rows)
+        manifest = store.manifest()
         try:
-            write_warehouse(manifest, out_dir, options.duckdb)
-            write_frame(manifest, out_dir / "manifest")
+            if store.changed(manifest, rows):
+                from jixiao.warehouse import write_manifest, write_warehouse
+
+                write_warehouse(manifest, out_dir, options.duckdb)
+                write_manifest(manifest, out_dir / "manifest")
+                store.save(manifest, rows)
+            elif options.duckdb:  # the same tables, but a database given now is filled
+                from jixiao.warehouse import write_warehouse
+
+                write_warehouse(manifest, out_dir, options.duckdb)
         except OSError as exc:
             if exc.errno not in _NO_SPACE:
                 raise BatchError(f"cannot write into {out_dir}: {exc.strerror or exc} ({exc.filename})") from None
@@ -484,10 +528,7 @@ def run(
             ) from None
     if stopped:
         raise stopped
-    this_run.attrs.update(
-        stored=len(manifest), pruned=gone if options.prune else [], gone=[] if options.prune else gone
-    )
-    return this_run
+    return Outcome(this_run, len(manifest), gone if options.prune else [], [] if options.prune else gone)
 
 
 def _check_places(inputs: list[Path], out_dir: Path, duckdb: Path | None) -> None:
@@ -510,39 +551,122 @@ def _load_table_writers() -> None:
         import jixiao.warehouse  # noqa: F401
 
 
-def load_store(out_dir: Path) -> dict[str, dict]:
-    """What OUT holds, by input: the last manifest, updated by conversions a killed run recorded after it."""
-    manifest_file = out_dir / "manifest.parquet"
-    store: dict[str, dict] = {}
-    written = 0
-    if manifest_file.is_file():
-        import pandas as pd  # a resumed OUT: the tables are rewritten, so pandas is needed anyway
+def _record_stats(out_dir: Path) -> dict[str, tuple[int, int]]:
+    """Every resume record's file name → (size, mtime_ns), in one listing of OUT/.state."""
+    stats = {}
+    with suppress(OSError), os.scandir(out_dir / STATE_DIR) as entries:
+        for entry in entries:
+            if entry.name.endswith(".json"):
+                with suppress(OSError):
+                    stat = entry.stat()
+                    stats[entry.name] = (stat.st_size, stat.st_mtime_ns)
+    return stats
 
+
+class Store:
+    """What OUT holds, by input: the last manifest, updated by conversions a killed run recorded after it.
+
+    `OUT/.state/manifest.index` keeps the manifest's rows (read without Parquet, so a resume needs neither
+    pyarrow nor pandas) and, for the rows this reading code converted or resumed, their resume record's
+    (size, mtime_ns): while a record is unchanged its input resumes from its row, unread.  The index counts
+    only while the manifest is the one it was written with; else the manifest is read and every record is
+    checked (`earlier_conversion`).
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.rows: dict[str, dict] = {}
+        self.records = _record_stats(out_dir)  # every record now
+        self.checked: dict[str, tuple[int, int]] = {}  # records known to be this reading code's, as they were
+        self.indexed: list[dict] | None = None  # the manifest's rows, as the index has them
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Store:
+        store = cls(out_dir)
+        manifest_file = out_dir / "manifest.parquet"
+        written = 0
+        if manifest_file.is_file():
+            stat = manifest_file.stat()
+            written = stat.st_mtime_ns
+            rows = store._read_index(stat) or _read_manifest(manifest_file)
+            for row in rows:
+                if row.get("output") and row["status"] == "skipped":  # manifests of jixiao before OUT accumulated
+                    row["status"] = "warnings" if row.get("warnings") else "ok"
+                if row["status"] not in CONVERTED or os.path.isfile(os.path.join(out_dir, row.get("output") or "\0")):
+                    store.rows[row["input"]] = row  # a JSON removed: forgotten
+        for name, (_, mtime) in store.records.items():
+            if mtime > written:
+                try:
+                    record = json.loads((out_dir / STATE_DIR / name).read_bytes())
+                    if record.get("jixiao") == READER_VERSION and (out_dir / record["row"]["output"]).is_file():
+                        store.rows[record["row"]["input"]] = record["row"]
+                except (OSError, ValueError, KeyError, TypeError):
+                    continue  # a record it cannot use: that input is converted again when next given
+        return store
+
+    def _read_index(self, manifest: os.stat_result) -> list[dict] | None:
         try:
-            frame = pd.read_parquet(manifest_file).reindex(columns=list(MANIFEST_COLUMNS))
-        except (OSError, ValueError) as exc:
-            raise BatchError(f"cannot read {manifest_file} (remove it to start OUT afresh): {exc}") from None
-        for row in frame.astype(object).where(frame.notna(), None).to_dict("records"):
-            if row["output"] and row["status"] == "skipped":  # manifests of jixiao before OUT accumulated: resumed
-                row["status"] = "warnings" if row["warnings"] else "ok"
-            if row["status"] not in CONVERTED or (out_dir / row["output"]).is_file():  # a JSON removed: forgotten
-                store[row["input"]] = row
-        written = manifest_file.stat().st_mtime_ns
-    for state in (out_dir / STATE_DIR).glob("*.json"):
-        try:
-            if state.stat().st_mtime_ns > written:
-                record = json.loads(state.read_text(encoding="utf-8"))
-                if record.get("jixiao") == READER_VERSION and (out_dir / record["row"]["output"]).is_file():
-                    store[record["row"]["input"]] = record["row"]
-        except (OSError, ValueError, KeyError):
-            continue  # a record it cannot use: that input is converted again when next given
-    return store
+            index = msgspec.json.decode((self.out_dir / STATE_DIR / STORE_INDEX).read_bytes())
+            if index["manifest"] != [manifest.st_size, manifest.st_mtime_ns]:
+                return None
+            if index["version"] == READER_VERSION:
+                self.checked = {name: tuple(stat) for name, stat in index["checked"].items()}
+            self.indexed = index["rows"]
+            return [dict(row) for row in index["rows"]]
+        except (OSError, msgspec.DecodeError, KeyError, TypeError):
+            return None
+
+    def resumes(self, key: str, relative: str, sha256: str) -> dict | None:
+        """The stored row of this input when its unchanged record says these bytes at this name were converted."""
+        row = self.rows.get(key)
+        if not row or row.get("path") != relative or row.get("sha256") != sha256 or row["status"] not in CONVERTED:
+            return None
+        name = state_record(self.out_dir, relative).name
+        if self.checked.get(name) is None or self.checked[name] != self.records.get(name):
+            return None
+        return row if os.path.isfile(os.path.join(self.out_dir, row.get("output") or "\0")) else None
+
+    def manifest(self) -> list[dict]:
+        """The manifest of everything OUT holds, in the order of the inputs' names."""
+        return sorted(self.rows.values(), key=lambda row: (row["path"].split("/"), row["input"]))
+
+    def changed(self, manifest: list[dict], rows: dict[str, dict]) -> bool:
+        """Whether the manifest (and so perhaps the tables) differ from what OUT holds, or a file is missing."""
+        from jixiao.normalize.records import TABLE_COLUMNS
+
+        files = [self.out_dir / f"manifest.{kind}" for kind in ("csv", "parquet")]
+        files += [self.out_dir / "tables" / f"{name}.{kind}" for name in TABLE_COLUMNS for kind in ("csv", "parquet")]
+        files.append(self.out_dir / STATE_DIR / "tables.json")
+        unchecked = any(row["status"] in CONVERTED and self._name(row) not in self.checked for row in rows.values())
+        missing = not all(map(Path.is_file, files)) or not (self.out_dir / "warehouse").is_dir()
+        return manifest != self.indexed or unchecked or missing
+
+    def save(self, manifest: list[dict], rows: dict[str, dict]) -> None:
+        """The index of the manifest just written: its rows, and the records this run wrote or checked."""
+        records = _record_stats(self.out_dir)
+        checked = {name: stat for name, stat in self.checked.items() if records.get(name) == stat}
+        for row in rows.values():
+            name = self._name(row)
+            if row["status"] in CONVERTED and name in records:
+                checked[name] = records[name]
+        stat = (self.out_dir / "manifest.parquet").stat()
+        index = {"version": READER_VERSION, "manifest": [stat.st_size, stat.st_mtime_ns], "rows": manifest,
+                 "checked": checked}  # fmt: skip
+        atomic_write(self.out_dir / STATE_DIR / STORE_INDEX, lambda temp: temp.write_bytes(msgspec.json.encode(index)))
+
+    def _name(self, row: dict) -> str:
+        return state_record(self.out_dir, row["path"]).name
 
 
-def store_manifest(store: dict[str, dict]) -> pd.DataFrame:
-    """The manifest of everything OUT holds, in the order of the inputs' names."""
-    rows = sorted(store.values(), key=lambda row: (row["path"].split("/"), row["input"]))
-    return typed_manifest(rows)
+def _read_manifest(manifest_file: Path) -> list[dict]:
+    import pyarrow.parquet as pq  # a manifest without its index (written by an older jixiao, or a run killed)
+
+    try:
+        table = pq.read_table(manifest_file)
+    except (OSError, ValueError) as exc:
+        raise BatchError(f"cannot read {manifest_file} (remove it to start OUT afresh): {exc}") from None
+    rows = table.to_pylist()
+    return [{column: row.get(column) for column in MANIFEST_COLUMNS} for row in rows]
 
 
 def _gone(store: dict[str, dict], inputs: list[Path], found: set[str]) -> list[str]:
@@ -584,16 +708,20 @@ class Recorder:
 
 def _plan(
     found: list[Found],
-    store: dict[str, dict],
+    store: Store,
     out_dir: Path,
     options: BatchOptions,
     record: Callable[[dict], None],
     reporter: Reporter | None,
+    first_job: Callable[[], None] = lambda: None,
 ) -> list[Job]:
-    """The jobs to convert; every other input (junk, unreadable, converted earlier) is recorded at once."""
+    """The jobs to convert; every other input (junk, unreadable, converted earlier) is recorded at once.
+
+    first_job is called when the first job is known (workers can start while the rest is planned).
+    """
     if reporter:
         reporter.start(len(found))
-    names = name_inputs(found, store)
+    names = name_inputs(found, store.rows)
     jobs: list[Job] = []
     for f in found:
         relative = names[f.path]
@@ -606,12 +734,18 @@ def _plan(
             continue
         try:
             sha256 = sha256_of(f.path)
-            earlier = None if options.force else earlier_conversion(out_dir, relative, sha256)
+            earlier = None
+            if not options.force:  # the record unchanged since it was checked, else read
+                earlier = store.resumes(input_key(f.path), relative, sha256) or earlier_conversion(
+                    out_dir, relative, sha256
+                )
             if earlier:  # neither sniffed nor read again: the record says what it was
                 record(resumed_row(f.path, relative, earlier))
                 continue
             optional = not f.explicit and f.path.suffix.lower() not in REPORT_SUFFIXES
             jobs.append(make_job(f.path, relative, optional, sha256))
+            if len(jobs) == 1:
+                first_job()
         except OSError as exc:
             record(_unplanned_row(f.path, relative, "failed", f"cannot read the file: {exc.strerror or exc}"))
     return _without_soffice(jobs, record)

@@ -14,6 +14,8 @@ from jixiao import __version__
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
 SHOW_FAILURES = 20  # failures listed on stderr; the manifest has them all
+# jixiao.extract.page_ocr's settings, named here: importing it (numpy) would delay the workers' start
+OCR_DPI_VARIABLE, OCR_THREADS_VARIABLE = "JIXIAO_OCR_DPI", "JIXIAO_OCR_THREADS"
 
 EPILOG = """\
 OUT accumulates: its manifest and tables describe every input ever converted
@@ -139,13 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.scheduler and args.engine != "dask":
         extract.error("--scheduler needs --engine dask")
 
-    from jixiao.batch import BatchError, BatchOptions, NoInputs, run
+    from jixiao.batch import BatchError, BatchOptions, NoInputs, run_batch
     from jixiao.errors import Interrupted
-    from jixiao.extract.page_ocr import DPI_VARIABLE, THREADS_VARIABLE
     from jixiao.progress import Progress, summary
 
     # the workers (processes this one starts) read the OCR settings from their environment
-    os.environ[DPI_VARIABLE], os.environ[THREADS_VARIABLE] = str(args.ocr_dpi), str(args.ocr_threads)
+    os.environ[OCR_DPI_VARIABLE], os.environ[OCR_THREADS_VARIABLE] = str(args.ocr_dpi), str(args.ocr_threads)
     options = BatchOptions(
         engine=args.engine,
         workers=args.workers,
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     signal.signal(signal.SIGTERM, _interrupt)  # as Ctrl-C: the workers are stopped and what finished is kept
     try:
-        manifest = run(args.inputs, args.out, options, progress)
+        outcome = run_batch(args.inputs, args.out, options, progress)
     except KeyboardInterrupt:  # before the conversions started, or while the tables were written
         print("jixiao: interrupted; run the same command again: what finished is kept", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -180,23 +181,23 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         progress.close()
     if args.verbose:
-        for pruned in manifest.attrs["pruned"]:
+        for pruned in outcome.pruned:
             print(f"pruned   {pruned}", file=sys.stderr)
-    failures = manifest.loc[manifest["status"] == "failed", "error"]
-    for error in failures.head(SHOW_FAILURES):
+    failures = [row.get("error") for row in outcome.rows if row["status"] == "failed"]
+    for error in failures[:SHOW_FAILURES]:
         print(f"  failed: {error}", file=sys.stderr)
     if len(failures) > SHOW_FAILURES:
         print(f"  … and {len(failures) - SHOW_FAILURES} more failed: see {args.out / 'manifest.csv'}", file=sys.stderr)
     if not args.quiet:
-        print(f"jixiao: {summary(manifest, time.monotonic() - started)}")
+        print(f"jixiao: {summary(outcome.rows, time.monotonic() - started)}")
         print(f"  reports: {args.out / 'json'}   manifest: {args.out / 'manifest.csv'}")
         print(f"  tables: {args.out / 'tables'}   by fiscal year: {args.out / 'warehouse'}", end="")
         print(f"   DuckDB: {args.duckdb}" if args.duckdb else "")
-        print(f"  OUT holds {manifest.attrs['stored']} inputs of all runs", end="")
-        if manifest.attrs["pruned"]:
-            print(f"; pruned {len(manifest.attrs['pruned'])} that no longer exist", end="")
-        if manifest.attrs["gone"]:
-            print(f"; {len(manifest.attrs['gone'])} no longer exist (--prune removes them)", end="")
+        print(f"  OUT holds {outcome.stored} inputs of all runs", end="")
+        if outcome.pruned:
+            print(f"; pruned {len(outcome.pruned)} that no longer exist", end="")
+        if outcome.gone:
+            print(f"; {len(outcome.gone)} no longer exist (--prune removes them)", end="")
         print()
     return EXIT_FAILED if len(failures) else EXIT_OK
 

@@ -102,6 +102,11 @@ class Sandbox:
             return self.clock + STARTUP_LIMIT
         return self.clock + (sum(job_timeout(job, self.options) for job in self.jobs) or self.options.timeout)
 
+    def start(self) -> None:
+        """Start the worker now, before it is sent anything (it loads its libraries meanwhile)."""
+        if self.process is None:
+            self._spawn()
+
     def send(self, unit: list[Job]) -> None:
         """Start converting a unit, in a fresh worker when the last one died or did its share."""
         max_tasks = self.options.max_tasks_per_worker
@@ -263,10 +268,22 @@ def default_memory_limit_mb(workers: int) -> int:
     return max(1024, min(4096, share))
 
 
-def run_local(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Callable[[dict], None]) -> None:
-    """Convert jobs in a pool of sandboxes on this machine, passing each row to record as it arrives."""
+def run_local(
+    jobs: list[Job],
+    out_dir: Path,
+    options: BatchOptions,
+    record: Callable[[dict], None],
+    started: list[Sandbox] = (),
+) -> None:
+    """Convert jobs in a pool of sandboxes on this machine, passing each row to record as it arrives.
+
+    `started` are sandboxes started while the jobs were planned: they are used first (and stopped at the end).
+    """
     pending = deque(work_units(jobs, worker_count(options)))
-    sandboxes = [Sandbox(out_dir, options) for _ in range(min(worker_count(options), len(pending)))]
+    wanted = min(worker_count(options), len(pending))
+    sandboxes = list(started)[:wanted]
+    sandboxes += [Sandbox(out_dir, options) for _ in range(wanted - len(sandboxes))]
+    _stop_all(list(started)[wanted:])
     busy = list(sandboxes)
 
     def finish(sandbox: Sandbox, rows: list[dict], retry: list[Job]) -> None:

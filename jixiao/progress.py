@@ -9,7 +9,6 @@ from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    import pandas as pd
     from tqdm import tqdm
 
 LOG_EVERY = 10.0  # seconds between log lines when stderr is not a terminal
@@ -100,19 +99,20 @@ def _duration(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
 
 
-def summary(manifest: pd.DataFrame, seconds: float) -> str:
-    """Counts by status and by format, e.g. `120 files in 3.2 s: 100 ok, 15 warnings, 5 failed; txt 80, pdf 40`.
+def summary(rows: list[dict], seconds: float) -> str:
+    """Counts by status and by format of manifest rows, e.g. `120 files in 3.2 s: 100 ok, 15 warnings, 5 failed;
+    txt 80, pdf 40`.
 
     Inputs an earlier run converted count under their status, and are named
     too: `…, 5 failed (90 converted by an earlier run); …`.
     """
-    statuses = manifest["status"].value_counts()
+    statuses = Counter(row["status"] for row in rows)
     by_status = ", ".join(
         f"{statuses[s]} {s}" for s in ("ok", "warnings", "partial", "skipped", "failed") if s in statuses
     )
-    resumed = int(manifest["resumed"].fillna(False).sum()) if "resumed" in manifest else 0
+    resumed = sum(bool(row.get("resumed")) for row in rows)
     if resumed:
         by_status += f" ({resumed} converted by an earlier run)"
-    formats = manifest["format"].replace("", None).fillna("?").value_counts()
-    by_format = ", ".join(f"{name} {count}" for name, count in formats.items())
-    return f"{len(manifest)} files in {seconds:.1f} s: {by_status or 'nothing to do'}; {by_format or 'no formats'}"
+    formats = Counter(row.get("format") or "?" for row in rows)
+    by_format = ", ".join(f"{name} {count}" for name, count in formats.most_common())
+    return f"{len(rows)} files in {seconds:.1f} s: {by_status or 'nothing to do'}; {by_format or 'no formats'}"

@@ -23,22 +23,25 @@ their rows follow the old ones rather than the inputs' order.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 from contextlib import ExitStack
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
+from typing import IO
 
 import msgspec
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jixiao.batch import CONVERTED, MANIFEST_COLUMNS, STATE_DIR, BatchError
-from jixiao.normalize.records import MAP, TABLE_COLUMNS, Report, typed_frame
+from jixiao.normalize.records import MAP, TABLE_COLUMNS, Report
 from jixiao.pipeline import READER_VERSION
 from jixiao.writers import CSV_ENCODING, TEMP_SUFFIX, atomic_path, atomic_write, make_public, sync
 
@@ -74,14 +77,26 @@ _ARROW_TYPES = {
     "string": pa.string(),
     "Int64": pa.int64(),
     "Float64": pa.float64(),
+    "boolean": pa.bool_(),
     MAP: pa.map_(pa.string(), pa.string()),
 }
+# What pandas' metadata in a Parquet file names for each column type (pandas_type, numpy_type): with it,
+# pandas.read_parquet gives back the nullable dtypes.  The tables are written by pyarrow and the standard
+# library's csv, so a run imports no pandas; tests/test_warehouse.py checks these against pandas' own.
+_PANDAS_TYPES = {
+    "string": ("object", "string"), "Int64": ("int64", "Int64"), "Float64": ("float64", "Float64"),
+    "boolean": ("bool", "boolean"), MAP: ("empty", "object"),
+}  # fmt: skip
 
 
-def write_warehouse(manifest: pd.DataFrame, out_dir: Path, duckdb_path: Path | None = None) -> None:
-    """Tables of every report the manifest lists as converted, each report_id once (its first path)."""
-    converted = manifest[manifest["status"].isin(CONVERTED) & manifest["output"].notna()]
-    outputs = list(converted.drop_duplicates("report_id")["output"])
+def write_warehouse(manifest: list[dict], out_dir: Path, duckdb_path: Path | None = None) -> None:
+    """Tables of every report the manifest's rows list as converted, each report_id once (its first path)."""
+    seen: set = set()
+    outputs = []
+    for row in manifest:
+        if row.get("status") in CONVERTED and row.get("output") and row.get("report_id") not in seen:
+            seen.add(row.get("report_id"))
+            outputs.append(row["output"])
     index_path = out_dir / STATE_DIR / "tables.json"
     built, new, index = _tables_plan(out_dir, outputs, index_path)
     if built is None or new:
@@ -128,18 +143,69 @@ def _tables_plan(out_dir: Path, outputs: list[str], index_path: Path) -> tuple[l
 
 def table_schema(name: str) -> pa.Schema:
     """The table's Arrow schema, with pandas' metadata so read_parquet gives back the nullable dtypes."""
-    schema = pa.Schema.from_pandas(typed_frame(name, []), preserve_index=False)
-    for index, (column, kind) in enumerate(TABLE_COLUMNS[name].items()):
-        schema = schema.set(index, pa.field(column, _ARROW_TYPES[kind]))
-    return schema
+    return arrow_schema(TABLE_COLUMNS[name], pa.string())
 
 
-def _csv_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """An Extra column as JSON objects in CSV (Parquet keeps it a map)."""
-    for column, kind in TABLE_COLUMNS[name].items():
-        if kind == MAP:
-            frame = frame.assign(**{column: [json.dumps(v or {}, ensure_ascii=False) for v in frame[column]]})
-    return frame
+def manifest_schema() -> pa.Schema:
+    """The manifest's: its text as large strings, as pandas' string dtype writes them."""
+    return arrow_schema(MANIFEST_COLUMNS, pa.large_string())
+
+
+def write_manifest(rows: list[dict], base: Path) -> None:
+    """`base`.csv and .parquet: the manifest's rows, typed."""
+    write_rows(rows, MANIFEST_COLUMNS, manifest_schema(), base)
+
+
+@cache
+def _pandas_version() -> str:
+    return version("pandas")
+
+
+def arrow_schema(columns: dict[str, str], strings: pa.DataType) -> pa.Schema:
+    """The schema pandas would write for a frame of these column types (pyarrow's metadata format)."""
+    fields = [pa.field(column, strings if kind == "string" else _ARROW_TYPES[kind]) for column, kind in columns.items()]
+    described = [
+        {"name": c, "field_name": c, "pandas_type": _PANDAS_TYPES[k][0], "numpy_type": _PANDAS_TYPES[k][1],
+         "metadata": None}
+        for c, k in columns.items()
+    ]  # fmt: skip
+    metadata = {"index_columns": [], "column_indexes": [], "columns": described, "attributes": {},
+                "creator": {"library": "pyarrow", "version": pa.__version__}, "pandas_version": _pandas_version()}  # fmt: skip
+    return pa.schema(fields, metadata={b"pandas": json.dumps(metadata).encode()})
+
+
+def csv_rows(columns: dict[str, str], rows: list[dict]) -> list[list]:
+    """Rows as pandas' to_csv writes them: missing values empty, floats as floats, an Extra map as a JSON object."""
+    kinds = list(columns.items())
+    out = []
+    for row in rows:
+        line = []
+        for column, kind in kinds:
+            value = row.get(column)
+            if kind == MAP:
+                value = json.dumps(value or {}, ensure_ascii=False)
+            elif value is not None and kind == "Float64":
+                value = float(value)
+            line.append(value)
+        out.append(line)
+    return out
+
+
+def csv_writer(handle: IO[str]):
+    return csv.writer(handle, lineterminator="\n")  # pandas' to_csv: the csv module, QUOTE_MINIMAL, "\n"
+
+
+def write_rows(rows: list[dict], columns: dict[str, str], schema: pa.Schema, base: Path) -> None:
+    """`base`.csv (UTF-8 with BOM) and `base`.parquet of rows, as pandas writes a typed frame of them."""
+
+    def write_csv(temp: Path) -> None:
+        with open(temp, "w", encoding=CSV_ENCODING, newline="") as handle:
+            writer = csv_writer(handle)
+            writer.writerow(columns)
+            writer.writerows(csv_rows(columns, rows))
+
+    atomic_write(base.with_suffix(".csv"), write_csv)
+    atomic_write(base.with_suffix(".parquet"), lambda temp: pq.write_table(pa.Table.from_pylist(rows, schema), temp))
 
 
 def write_tables(report_files: list[Path], tables_dir: Path, append: bool = False) -> None:
@@ -162,13 +228,12 @@ def write_tables(report_files: list[Path], tables_dir: Path, append: bool = Fals
                     shutil.copyfileobj(old_csv, csv[name].buffer)
             else:
                 csv[name] = stack.enter_context(open(csv_path, "w", encoding=CSV_ENCODING, newline=""))
-                typed_frame(name, []).to_csv(csv[name], index=False)
+                csv_writer(csv[name]).writerow(TABLE_COLUMNS[name])
 
         def flush(name: str) -> None:
-            frame = typed_frame(name, held[name])
+            parquet[name].write_table(pa.Table.from_pylist(held[name], schemas[name]))
+            csv_writer(csv[name]).writerows(csv_rows(TABLE_COLUMNS[name], held[name]))
             held[name].clear()
-            parquet[name].write_table(pa.Table.from_pandas(frame, schema=schemas[name], preserve_index=False))
-            _csv_frame(name, frame).to_csv(csv[name], index=False, header=False)
 
         for path in report_files:
             try:
@@ -266,7 +331,7 @@ def _replace_folder(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_duckdb(tables_dir: Path, manifest: pd.DataFrame, target: Path) -> None:
+def write_duckdb(tables_dir: Path, manifest: list[dict], target: Path) -> None:
     """jixiao's tables (TABLE_COLUMNS and the manifest) in a DuckDB database, with their keys.
 
     jixiao owns exactly these tables in the database's main schema: they are
@@ -292,7 +357,7 @@ def write_duckdb(tables_dir: Path, manifest: pd.DataFrame, target: Path) -> None
                 db.execute(f'INSERT INTO "{name}" SELECT {", ".join(select)} FROM read_parquet(?)', [parquet])
             reference = (("report_id",), "reports")
             db.execute(_create_table(MANIFEST_TABLE, MANIFEST_COLUMNS, MANIFEST_KEY, reference))
-            db.register("jixiao_manifest", manifest)
+            db.register("jixiao_manifest", pa.Table.from_pylist(manifest, manifest_schema()))
             db.execute(f'INSERT INTO "{MANIFEST_TABLE}" SELECT * FROM jixiao_manifest')
             db.execute("COMMIT")
     except (duckdb.Error, OSError) as exc:

@@ -13,9 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # annotations only: a worker writing JSON needs neither
-    import pandas as pd
-
+if TYPE_CHECKING:  # annotations only: a worker writing JSON needs no records
     from jixiao.normalize.records import Report
 
 TEMP_SUFFIX = ".part"
@@ -69,9 +67,3 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
 def write_report(report: Report, target: Path) -> None:
     data = report.to_json()
     atomic_write(target, lambda temp: temp.write_bytes(data))
-
-
-def write_frame(frame: pd.DataFrame, base: Path) -> None:
-    """`base`.csv (UTF-8 with BOM) and `base`.parquet (typed)."""
-    atomic_write(base.with_suffix(".csv"), lambda temp: frame.to_csv(temp, index=False, encoding=CSV_ENCODING))
-    atomic_write(base.with_suffix(".parquet"), lambda temp: frame.to_parquet(temp, index=False))

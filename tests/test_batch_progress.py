@@ -4,7 +4,6 @@ import io
 import time
 
 from jixiao import progress
-from jixiao.batch import typed_manifest
 
 
 def test_without_a_terminal_progress_is_plain_log_lines(monkeypatch):
@@ -33,9 +32,9 @@ def test_the_summary_counts_by_status_and_by_format():
     rows = [{"path": f"{i}", "format": fmt, "status": status} for i, (fmt, status) in enumerate(
         [("txt", "ok"), ("txt", "warnings"), ("pdf", "failed"), ("txt", "skipped")]
     )]  # fmt: skip
-    text = progress.summary(typed_manifest(rows), 2.04)
+    text = progress.summary(rows, 2.04)
     assert text == "4 files in 2.0 s: 1 ok, 1 warnings, 1 skipped, 1 failed; txt 3, pdf 1"
-    assert progress.summary(typed_manifest([]), 0) == "0 files in 0.0 s: nothing to do; no formats"
+    assert progress.summary([], 0) == "0 files in 0.0 s: nothing to do; no formats"
 
 
 def test_without_a_terminal_a_heartbeat_line_comes_while_no_file_finishes(monkeypatch):
@@ -67,5 +66,5 @@ def test_verbose_progress_writes_a_line_per_file():
 def test_the_summary_names_the_inputs_an_earlier_run_converted():
     rows = [{"path": "a", "format": "txt", "status": "ok", "resumed": True},
             {"path": "b", "format": "txt", "status": "warnings", "resumed": False}]  # fmt: skip
-    text = progress.summary(typed_manifest(rows), 1.0)
+    text = progress.summary(rows, 1.0)
     assert text == "2 files in 1.0 s: 1 ok, 1 warnings (1 converted by an earlier run); txt 2"
