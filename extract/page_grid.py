@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from jixiao.extract.page import Glyph, Segment
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
@@ -37,8 +38,8 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 class FoundTable:
     cells: list[Box]  # one rectangle per cell; a merged cell is one rectangle over several grid rows/columns
 
-    @property
-    def bbox(self) -> Box:
+    @cached_property
+    def bbox(self) -> Box:  # asked for again by every rule and table compared with it
         return (
             min(c[0] for c in self.cells),
             min(c[1] for c in self.cells),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 from jixiao.extract.page import Glyph
 
@@ -76,7 +77,7 @@ def group_lines(chars: list[Glyph], page: int) -> list[TextLine]:
     """Glyphs → lines, top to bottom."""
     if not chars:
         return []
-    ordered = sorted(chars, key=lambda c: (c.top, c.x0))
+    ordered = sorted(chars, key=_TOP_THEN_X0)
     bands: list[list[Glyph]] = []
     band_bottom = band_mid = None
     for char in ordered:
@@ -91,10 +92,15 @@ def group_lines(chars: list[Glyph], page: int) -> list[TextLine]:
     return [line for band in bands if (line := _make_line(band, page)) is not None]
 
 
+_TOP_THEN_X0 = attrgetter("top", "x0")
+_X0 = attrgetter("x0")
+
+
 def _make_line(band: list[Glyph], page: int) -> TextLine | None:
+    # One pass each for duplicates, spacing and the line's extent: a page has a few hundred lines.
     glyphs: list[Glyph] = []
-    for char in sorted(band, key=lambda c: c.x0):
-        previous = glyphs[-1] if glyphs else None
+    previous = None
+    for char in sorted(band, key=_X0):
         if (
             previous is not None
             and char.text == previous.text
@@ -103,26 +109,41 @@ def _make_line(band: list[Glyph], page: int) -> TextLine | None:
         ):
             continue
         glyphs.append(char)
+        previous = char
     visible = [c for c in glyphs if not c.text.isspace()]
     if not visible:
         return None
     parts: list[str] = []
-    for previous, char in zip([None, *glyphs], glyphs, strict=False):
-        if previous is not None and not char.text.isspace() and not previous.text.isspace():
-            cjk_side = is_cjk(char.text[:1] or " ") or is_cjk(previous.text[-1:] or " ")
+    previous, previous_space = None, True
+    for char in glyphs:
+        text = char.text
+        space = text.isspace()
+        if not space and not previous_space:
+            cjk_side = is_cjk(text[:1] or " ") or is_cjk(previous.text[-1:] or " ")
             ratio = _GAP_SPACE_CJK if cjk_side else _GAP_SPACE_LATIN
             if char.x0 - previous.x1 > ratio * max(char.size, 1.0):
                 parts.append(" ")
-        parts.append(char.text)
-    sizes = sorted(c.size for c in visible)
+        parts.append(text)
+        previous, previous_space = char, space
+    first = visible[0]
+    x1, top, bottom, bold = first.x1, first.top, first.bottom, 0
+    for c in visible:  # as max(), min() and sum() would, in one pass
+        if c.x1 > x1:
+            x1 = c.x1
+        if c.top < top:
+            top = c.top
+        if c.bottom > bottom:
+            bottom = c.bottom
+        bold += c.bold
+    sizes = sorted([c.size for c in visible])
     return TextLine(
         text="".join(parts).strip(),
-        x0=visible[0].x0,
-        x1=max(c.x1 for c in visible),
-        top=min(c.top for c in visible),
-        bottom=max(c.bottom for c in visible),
+        x0=first.x0,
+        x1=x1,
+        top=top,
+        bottom=bottom,
         size=sizes[len(sizes) // 2],
-        bold=sum(c.bold for c in visible) * 2 > len(visible),
+        bold=bold * 2 > len(visible),
         page=page,
         first_piece_width=_first_piece_width(visible),
     )
