@@ -662,7 +662,7 @@ def _read_manifest(manifest_file: Path) -> list[dict]:
     import pyarrow.parquet as pq  # a manifest without its index (written by an older jixiao, or a run killed)
 
     try:
-        table = pq.read_table(manifest_file)
+        table = pq.ParquetFile(manifest_file).read()
     except (OSError, ValueError) as exc:
         raise BatchError(f"cannot read {manifest_file} (remove it to start OUT afresh): {exc}") from None
     rows = table.to_pylist()

@@ -38,6 +38,7 @@ from typing import IO
 import msgspec
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from jixiao.batch import CONVERTED, MANIFEST_COLUMNS, STATE_DIR, BatchError
@@ -174,6 +175,42 @@ def arrow_schema(columns: dict[str, str], strings: pa.DataType) -> pa.Schema:
     return pa.schema(fields, metadata={b"pandas": json.dumps(metadata).encode()})
 
 
+# A map column as JSON: a list of {key, value} entries (pyarrow's JSON reader reads no map), then made a map.
+_ENTRIES = pa.list_(pa.struct([pa.field("key", pa.string(), nullable=False), pa.field("value", pa.string())]))
+
+
+def arrow_table(rows: list[dict], columns: dict[str, str], schema: pa.Schema) -> pa.Table:
+    """The rows as an Arrow table of schema, through pyarrow's JSON reader.
+
+    Not `pa.Table.from_pylist`: every conversion of Python objects in pyarrow
+    first imports pandas (to see whether they are pandas objects), which would
+    be most of a short run's time.
+    """
+    if not rows:
+        return pa.Table.from_batches([], schema)
+    maps = [column for column, kind in columns.items() if kind == MAP]
+    if maps:
+        rows = [
+            row | {c: [{"key": k, "value": v} for k, v in row[c].items()] for c in maps if row.get(c) is not None}
+            for row in rows
+        ]
+    read_as = pa.schema([pa.field(f.name, _ENTRIES) if f.name in maps else f for f in schema])
+    data = b"\n".join(map(_encode, rows))
+    options = pa_json.ParseOptions(explicit_schema=read_as, unexpected_field_behavior="error")
+    table = pa_json.read_json(pa.BufferReader(data), parse_options=options).combine_chunks()
+    for column in maps:
+        entries = table.column(column).chunk(0)
+        flat = entries.flatten()
+        made = pa.MapArray.from_arrays(
+            entries.offsets, flat.field("key"), flat.field("value"), type=_ARROW_TYPES[MAP], mask=entries.is_null()
+        )
+        table = table.set_column(table.schema.get_field_index(column), schema.field(column), made)
+    return table.replace_schema_metadata(schema.metadata)
+
+
+_encode = msgspec.json.Encoder().encode
+
+
 def csv_rows(columns: dict[str, str], rows: list[dict]) -> list[list]:
     """Rows as pandas' to_csv writes them: missing values empty, floats as floats, an Extra map as a JSON object."""
     kinds = list(columns.items())
@@ -205,7 +242,7 @@ def write_rows(rows: list[dict], columns: dict[str, str], schema: pa.Schema, bas
             writer.writerows(csv_rows(columns, rows))
 
     atomic_write(base.with_suffix(".csv"), write_csv)
-    atomic_write(base.with_suffix(".parquet"), lambda temp: pq.write_table(pa.Table.from_pylist(rows, schema), temp))
+    atomic_write(base.with_suffix(".parquet"), lambda temp: pq.write_table(arrow_table(rows, columns, schema), temp))
 
 
 def write_tables(report_files: list[Path], tables_dir: Path, append: bool = False) -> None:
@@ -231,7 +268,7 @@ def write_tables(report_files: list[Path], tables_dir: Path, append: bool = Fals
                 csv_writer(csv[name]).writerow(TABLE_COLUMNS[name])
 
         def flush(name: str) -> None:
-            parquet[name].write_table(pa.Table.from_pylist(held[name], schemas[name]))
+            parquet[name].write_table(arrow_table(held[name], TABLE_COLUMNS[name], schemas[name]))
             csv_writer(csv[name]).writerows(csv_rows(TABLE_COLUMNS[name], held[name]))
             held[name].clear()
 
@@ -256,7 +293,7 @@ def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
     would queue the whole input ahead of its writers, so its memory grows with
     the batch.
     """
-    reports = pq.read_table(tables_dir / "reports.parquet", columns=["report_id", "fiscal_year"]).combine_chunks()
+    reports = pq.ParquetFile(tables_dir / "reports.parquet").read(columns=["report_id", "fiscal_year"]).combine_chunks()
     building = Path(tempfile.mkdtemp(dir=warehouse_dir.parent, prefix=f".{warehouse_dir.name}.", suffix=TEMP_SUFFIX))
     make_public(building)
     try:
@@ -272,9 +309,9 @@ def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
                     _write_empty(building / name, schema)
                 for batch in source.iter_batches(batch_size=FLUSH_ROWS):
                     years = _fiscal_years(batch, reports)
-                    for year in pc.unique(years).to_pylist():
-                        rows = pc.is_null(years) if year is None else pc.equal(years, year)
-                        part = _NO_YEAR if year is None else str(year)
+                    for year in pc.unique(years):  # Arrow scalars: a Python one would have pyarrow import pandas
+                        rows = pc.equal(years, year) if year.is_valid else pc.is_null(years)
+                        part = str(year.as_py()) if year.is_valid else _NO_YEAR
                         if part not in writers:
                             writers[part] = _partition_writer(building / name, part, schema)
                         part_rows = batch.filter(rows).select(schema.names).cast(schema)
@@ -307,9 +344,8 @@ def _write_empty(table_dir: Path, schema: pa.Schema) -> None:
     as a partition by pyarrow, pandas and DuckDB, and `*/*.parquet` finds it.
     """
     (table_dir / "no_rows").mkdir()
-    pq.write_table(
-        schema.append(pa.field("fiscal_year", pa.int64())).empty_table(), table_dir / "no_rows" / "part-0.parquet"
-    )
+    empty = pa.Table.from_batches([], schema.append(pa.field("fiscal_year", pa.int64())))
+    pq.write_table(empty, table_dir / "no_rows" / "part-0.parquet")
 
 
 def _fiscal_years(batch: pa.RecordBatch, reports: pa.Table) -> pa.Array:
@@ -357,7 +393,7 @@ def write_duckdb(tables_dir: Path, manifest: list[dict], target: Path) -> None:
                 db.execute(f'INSERT INTO "{name}" SELECT {", ".join(select)} FROM read_parquet(?)', [parquet])
             reference = (("report_id",), "reports")
             db.execute(_create_table(MANIFEST_TABLE, MANIFEST_COLUMNS, MANIFEST_KEY, reference))
-            db.register("jixiao_manifest", pa.Table.from_pylist(manifest, manifest_schema()))
+            db.register("jixiao_manifest", arrow_table(manifest, MANIFEST_COLUMNS, manifest_schema()))
             db.execute(f'INSERT INTO "{MANIFEST_TABLE}" SELECT * FROM jixiao_manifest')
             db.execute("COMMIT")
     except (duckdb.Error, OSError) as exc:

@@ -51,3 +51,12 @@ def test_a_worker_reading_a_text_export_loads_no_pdf_word_or_table_library(tmp_p
 def test_a_worker_reading_a_pdf_loads_the_pdf_reader_only():
     code = f"from jixiao import extract_file\nextract_file({str(SEED / 'seed.pdf')!r})\n"
     assert loaded_after(code) == {"pdfplumber", "pdfminer", "pypdfium2"}
+
+
+def test_a_one_file_run_writes_its_tables_without_pandas_and_a_rerun_loads_no_table_library(tmp_path):
+    out = tmp_path / "out"
+    code = f"from jixiao.cli import main\nassert main(['extract', {str(SEED_TXT)!r}, '-o', {str(out)!r}, '-q']) == 0\n"
+    assert loaded_after(code) == {"pyarrow"}  # the Parquet files; pandas is not needed to write them
+    assert (out / "tables" / "indicators.parquet").stat().st_size and (out / "manifest.csv").stat().st_size
+    assert loaded_after(code) == {"pyarrow"}  # the manifest says it was resumed
+    assert loaded_after(code) == set()  # nothing changed: nothing is rewritten
