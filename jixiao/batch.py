@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from fnmatch import fnmatch
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -113,6 +114,11 @@ class Found:
     root: Path  # the folder given, or a file's own folder
     explicit: bool  # named on the command line (never skipped as junk)
     refused: str | None = None  # why it is not read at all (a FIFO, a device, a symbolic link loop)
+
+    @cached_property
+    def key(self) -> str:
+        """Its `input` in the manifest (asked several times per input: a resume does little else)."""
+        return input_key(self.path)
 
 
 @dataclass(frozen=True)
@@ -260,13 +266,13 @@ def name_inputs(found: list[Found], store: dict[str, dict]) -> dict[Path, str]:
     folder's path when the names are equal too).  Names OUT holds never
     change, so re-runs resume and the store keeps one name per input.
     """
-    names = {f.path: store[input_key(f.path)]["path"] for f in found if input_key(f.path) in store}
+    names = {f.path: store[f.key]["path"] for f in found if f.key in store}
     holders: dict[str, set[str]] = {}
     for input_path, row in store.items():
         holders.setdefault(row["path"], set()).add(input_path)
     new = [f for f in found if f.path not in names]
     for f in new:
-        holders.setdefault(f.relative, set()).add(input_key(f.path))
+        holders.setdefault(f.relative, set()).add(f.key)
     clashing = sorted({f.root for f in new if len(holders[f.relative]) > 1})
     labels = _root_labels(clashing)
     for f in new:
@@ -305,7 +311,11 @@ def _fitting(name: str, suffix: str) -> str:
 
 def state_record(out_dir: Path, relative: str) -> Path:
     """One record per name in OUT: the latest conversion of the input of that name."""
-    return out_dir / STATE_DIR / f"{hashlib.sha256(relative.encode()).hexdigest()[:32]}.json"
+    return out_dir / STATE_DIR / state_name(relative)
+
+
+def state_name(relative: str) -> str:
+    return f"{hashlib.sha256(relative.encode()).hexdigest()[:32]}.json"
 
 
 def convert_one(job: Job, out_dir: Path, converted: Path | ReadError | None = None) -> dict:
@@ -410,7 +420,7 @@ def _report_counts(report: Report) -> dict:
 def earlier_conversion(out_dir: Path, relative: str, sha256: str) -> dict | None:
     """The row of an earlier conversion of these bytes at this name by this reading code, if its JSON is there."""
     try:  # plain strings rather than Paths: a resume does this for every input
-        with open(state_record(out_dir, relative), "rb") as handle:
+        with open(os.path.join(out_dir, STATE_DIR, state_name(relative)), "rb") as handle:
             record = json.loads(handle.read())
     except (OSError, ValueError):
         return None
@@ -479,7 +489,7 @@ def run_batch(
     with _exclusive(out_dir):
         _remove_temps(out_dir)
         store = Store.load(out_dir)
-        gone = _gone(store.rows, inputs, {input_key(f.path) for f in found})
+        gone = _gone(store.rows, inputs, {f.key for f in found})
         if options.prune:
             _prune(store.rows, gone, out_dir)
         rows: dict[str, dict] = {}
@@ -505,7 +515,7 @@ def run_batch(
                 stopped = Interrupted(f"interrupted; {finished}: run the same command again to convert the rest")
             else:
                 stopped = type(exc)(f"{exc}; {finished}")
-        this_run = [rows[input_key(f.path)] for f in found if input_key(f.path) in rows]
+        this_run = [rows[f.key] for f in found if f.key in rows]
         store.rows.update(rows)
         manifest = store.manifest()
         try:
@@ -621,7 +631,7 @@ class Store:
         row = self.rows.get(key)
         if not row or row.get("path") != relative or row.get("sha256") != sha256 or row["status"] not in CONVERTED:
             return None
-        name = state_record(self.out_dir, relative).name
+        name = state_name(relative)
         if self.checked.get(name) is None or self.checked[name] != self.records.get(name):
             return None
         return row if os.path.isfile(os.path.join(self.out_dir, row.get("output") or "\0")) else None
@@ -655,7 +665,7 @@ class Store:
         atomic_write(self.out_dir / STATE_DIR / STORE_INDEX, lambda temp: temp.write_bytes(msgspec.json.encode(index)))
 
     def _name(self, row: dict) -> str:
-        return state_record(self.out_dir, row["path"]).name
+        return state_name(row["path"])
 
 
 def _read_manifest(manifest_file: Path) -> list[dict]:
@@ -736,9 +746,7 @@ def _plan(
             sha256 = sha256_of(f.path)
             earlier = None
             if not options.force:  # the record unchanged since it was checked, else read
-                earlier = store.resumes(input_key(f.path), relative, sha256) or earlier_conversion(
-                    out_dir, relative, sha256
-                )
+                earlier = store.resumes(f.key, relative, sha256) or earlier_conversion(out_dir, relative, sha256)
             if earlier:  # neither sniffed nor read again: the record says what it was
                 record(resumed_row(f.path, relative, earlier))
                 continue

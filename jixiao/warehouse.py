@@ -46,7 +46,7 @@ from jixiao.normalize.records import MAP, TABLE_COLUMNS, Report
 from jixiao.pipeline import READER_VERSION
 from jixiao.writers import CSV_ENCODING, TEMP_SUFFIX, atomic_path, atomic_write, make_public, sync
 
-FLUSH_ROWS = 10_000  # rows of one table held before they are written out (bounds memory)
+FLUSH_ROWS = 10_000  # rows of all tables held before the biggest is written out (bounds memory)
 _WRITER_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]  # how the tables are written
 
 # DuckDB primary keys.  Key columns cannot be null, so department-scope rows
@@ -213,19 +213,19 @@ _encode = msgspec.json.Encoder().encode
 
 def csv_rows(columns: dict[str, str], rows: list[dict]) -> list[list]:
     """Rows as pandas' to_csv writes them: missing values empty, floats as floats, an Extra map as a JSON object."""
-    kinds = list(columns.items())
-    out = []
+    names = list(columns)
+    maps = [index for index, kind in enumerate(columns.values()) if kind == MAP]
+    floats = [index for index, kind in enumerate(columns.values()) if kind == "Float64"]
+    lines = []
     for row in rows:
-        line = []
-        for column, kind in kinds:
-            value = row.get(column)
-            if kind == MAP:
-                value = json.dumps(value or {}, ensure_ascii=False)
-            elif value is not None and kind == "Float64":
-                value = float(value)
-            line.append(value)
-        out.append(line)
-    return out
+        line = [row.get(name) for name in names]
+        for index in floats:
+            if line[index].__class__ is int:  # 500 in a float column is written 500.0
+                line[index] = float(line[index])
+        for index in maps:
+            line[index] = json.dumps(line[index], ensure_ascii=False) if line[index] else "{}"
+        lines.append(line)
+    return lines
 
 
 def csv_writer(handle: IO[str]):
@@ -279,8 +279,8 @@ def write_tables(report_files: list[Path], tables_dir: Path, append: bool = Fals
                 raise BatchError(f"cannot read {path} to build the tables ({exc}): remove it and run again") from None
             for name, rows in report.to_rows().items():
                 held[name].extend(rows)
-                if len(held[name]) >= FLUSH_ROWS:
-                    flush(name)
+            if sum(map(len, held.values())) >= FLUSH_ROWS:  # however many tables: memory stays flat
+                flush(max(held, key=lambda name: len(held[name])))
         for name in TABLE_COLUMNS:
             if held[name]:
                 flush(name)
