@@ -519,16 +519,14 @@ def run_batch(
         store.rows.update(rows)
         manifest = store.manifest()
         try:
-            if store.changed(manifest, rows):
+            changed = store.changed(manifest, rows)
+            if changed or options.duckdb:  # unchanged tables still fill a database given now
                 from jixiao.warehouse import write_manifest, write_warehouse
 
                 write_warehouse(manifest, out_dir, options.duckdb)
-                write_manifest(manifest, out_dir / "manifest")
-                store.save(manifest, rows)
-            elif options.duckdb:  # the same tables, but a database given now is filled
-                from jixiao.warehouse import write_warehouse
-
-                write_warehouse(manifest, out_dir, options.duckdb)
+                if changed:
+                    write_manifest(manifest, out_dir / "manifest")
+                    store.save(manifest, rows)
         except OSError as exc:
             if exc.errno not in _NO_SPACE:
                 raise BatchError(f"cannot write into {out_dir}: {exc.strerror or exc} ({exc.filename})") from None
@@ -602,7 +600,7 @@ class Store:
             for row in rows:
                 if row.get("output") and row["status"] == "skipped":  # manifests of jixiao before OUT accumulated
                     row["status"] = "warnings" if row.get("warnings") else "ok"
-                if row["status"] not in CONVERTED or os.path.isfile(os.path.join(out_dir, row.get("output") or "\0")):
+                if row["status"] not in CONVERTED or _json_kept(out_dir, row):
                     store.rows[row["input"]] = row  # a JSON removed: forgotten
         for name, (_, mtime) in store.records.items():
             if mtime > written:
@@ -634,7 +632,7 @@ class Store:
         name = state_name(relative)
         if self.checked.get(name) is None or self.checked[name] != self.records.get(name):
             return None
-        return row if os.path.isfile(os.path.join(self.out_dir, row.get("output") or "\0")) else None
+        return row if _json_kept(self.out_dir, row) else None
 
     def manifest(self) -> list[dict]:
         """The manifest of everything OUT holds, in the order of the inputs' names."""
@@ -666,6 +664,11 @@ class Store:
 
     def _name(self, row: dict) -> str:
         return state_name(row["path"])
+
+
+def _json_kept(out_dir: Path, row: dict) -> bool:
+    """Whether the report JSON a manifest row names is still in OUT (plain strings: asked once per input)."""
+    return os.path.isfile(os.path.join(out_dir, row.get("output") or "\0"))
 
 
 def _read_manifest(manifest_file: Path) -> list[dict]:
