@@ -1,8 +1,9 @@
 """The batch's tables, built streaming from the per-report JSON so memory does not grow with the batch.
 
 - `OUT/tables/<name>.csv|.parquet`: each table over the whole batch, flat.
-- `OUT/warehouse/<name>/fiscal_year=<year>/part-0.parquet`: the same rows as
-  a Parquet dataset partitioned (Hive style) by the report's fiscal year,
+- `OUT/warehouse/<name>/fiscal_year=<year>/part-<n>.parquet`: the same rows as
+  a Parquet dataset partitioned (Hive style) by the report's fiscal year (part-0
+  from the run that built it, part-1… with reports later runs added),
   joined from `reports` by report_id; a report without one is under
   `fiscal_year=__HIVE_DEFAULT_PARTITION__`.
 - optionally a DuckDB database holding the tables with primary and foreign
@@ -18,7 +19,9 @@ A re-run costs what changed (`OUT/.state/tables.json`, see `_tables_plan`):
 when the reports are the ones the tables were built from, nothing is
 rebuilt; when reports were only added, their rows are appended to the flat
 tables (the old rows are copied as they are, not read back from JSON), so
-their rows follow the old ones rather than the inputs' order.
+their rows follow the old ones rather than the inputs' order, and go to the
+partitioned dataset as new files.  The tables are written by pyarrow and the
+csv module, with pandas' metadata, so a run imports no pandas.
 """
 
 from __future__ import annotations
@@ -292,7 +295,7 @@ def write_tables(report_files: list[Path], tables_dir: Path, append: bool = Fals
 
 
 def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
-    """warehouse_dir/<name>/fiscal_year=<year>/part-0.parquet from the flat tables, batch by batch.
+    """warehouse_dir/<name>/fiscal_year=<year>/part-0.parquet from the flat tables, batch by batch (a rebuild).
 
     One ParquetWriter per partition, fed batch by batch: pyarrow's write_dataset
     would queue the whole input ahead of its writers, so its memory grows with
