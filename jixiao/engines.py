@@ -313,7 +313,13 @@ def run_local(
                 busy.append(sandbox)
                 sandbox.send(pending.popleft())
     finally:
-        _stop_all(sandboxes)
+        _stop_all([s for s in sandboxes if s.jobs])  # busy (stopped short): killed now
+        idle = [s for s in sandboxes if s.process is not None]
+        for sandbox in idle:
+            sandbox._close_input()
+        # An idle worker exits on its own, in about 0.1 s (an interpreter ending): it is waited for (and its
+        # temp folder removed) while the tables are written; the interpreter waits for this thread at its end.
+        threading.Thread(target=_stop_all, args=(idle,), name="jixiao-stop-workers").start()
 
 
 def _stop_all(sandboxes: list[Sandbox]) -> None:

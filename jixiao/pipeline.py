@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import importlib.util
 import os
 import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import jixiao.extract
-import jixiao.normalize
+import jixiao
 from jixiao import errors
 from jixiao.extract import read_document
 from jixiao.extract.page import DEFAULT_TIME_LIMIT
-from jixiao.normalize import normalize
-from jixiao.normalize.records import TABLE_COLUMNS, Report, Source, typed_frame
+
+if TYPE_CHECKING:  # the layouts load when a file is read: a batch's parent starts its workers without them
+    from jixiao.normalize.records import Report
 
 Input = str | os.PathLike | bytes | IO[bytes]
 
@@ -25,8 +26,8 @@ Input = str | os.PathLike | bytes | IO[bytes]
 def _code_digest() -> str:
     """The jixiao version and a digest of the readers' and layouts' code: what decides the output."""
     digest = hashlib.sha256()
-    for package in (jixiao.extract, jixiao.normalize):
-        for source in sorted(Path(package.__file__).parent.rglob("*.py")):
+    for package in ("jixiao.extract", "jixiao.normalize"):  # found, not imported
+        for source in sorted(Path(importlib.util.find_spec(package).origin).parent.rglob("*.py")):
             digest.update(source.read_bytes())
     return f"{jixiao.__version__}+{digest.hexdigest()[:12]}"
 
@@ -123,6 +124,9 @@ def _extract_path(
     refused = not_a_regular_file(path)
     if refused:
         raise errors.ReadError(refused)
+    from jixiao.normalize import normalize
+    from jixiao.normalize.records import Source
+
     document = read_document(path, converted, time_limit=timeout)
     source = Source(path=relative_path, format=document.format, sha256=sha256 or sha256_of(path), pages=document.pages)
     return normalize(document, source)  # raises jixiao.errors.NotAReport when it holds no report
@@ -141,6 +145,7 @@ def extract_many(paths: Iterable[str | os.PathLike]) -> dict:
     import pandas as pd
 
     from jixiao.batch import find_inputs, os_file
+    from jixiao.normalize.records import TABLE_COLUMNS, typed_frame
 
     rows: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
     files, seen = [], set()

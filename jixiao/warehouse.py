@@ -1,8 +1,9 @@
 """The batch's tables, built streaming from the per-report JSON so memory does not grow with the batch.
 
 - `OUT/tables/<name>.csv|.parquet`: each table over the whole batch, flat.
-- `OUT/warehouse/<name>/fiscal_year=<year>/part-0.parquet`: the same rows as
-  a Parquet dataset partitioned (Hive style) by the report's fiscal year,
+- `OUT/warehouse/<name>/fiscal_year=<year>/part-<n>.parquet`: the same rows as
+  a Parquet dataset partitioned (Hive style) by the report's fiscal year (part-0
+  from the run that built it, part-1… with reports later runs added),
   joined from `reports` by report_id; a report without one is under
   `fiscal_year=__HIVE_DEFAULT_PARTITION__`.
 - optionally a DuckDB database holding the tables with primary and foreign
@@ -18,7 +19,9 @@ A re-run costs what changed (`OUT/.state/tables.json`, see `_tables_plan`):
 when the reports are the ones the tables were built from, nothing is
 rebuilt; when reports were only added, their rows are appended to the flat
 tables (the old rows are copied as they are, not read back from JSON), so
-their rows follow the old ones rather than the inputs' order.
+their rows follow the old ones rather than the inputs' order, and go to the
+partitioned dataset as new files.  The tables are written by pyarrow and the
+csv module, with pandas' metadata, so a run imports no pandas.
 """
 
 from __future__ import annotations
@@ -100,11 +103,16 @@ def write_warehouse(manifest: list[dict], out_dir: Path, duckdb_path: Path | Non
             outputs.append(row["output"])
     index_path = out_dir / STATE_DIR / "tables.json"
     built, new, index = _tables_plan(out_dir, outputs, index_path)
+    tables, warehouse = out_dir / "tables", out_dir / "warehouse"
+    held = None
     if built is None or new:
-        write_tables([out_dir / output for output in new], out_dir / "tables", append=built is not None)
-        index_path.unlink(missing_ok=True)  # the partitioned dataset is stale until rebuilt below
-    if built is None or new or not (out_dir / "warehouse").is_dir():
-        write_partitioned(out_dir / "tables", out_dir / "warehouse")
+        if built is not None:  # rows are appended: the dataset may take only them
+            held = {name: pq.ParquetFile(tables / f"{name}.parquet").metadata.num_rows for name in TABLE_COLUMNS}
+        write_tables([out_dir / output for output in new], tables, append=built is not None)
+        index_path.unlink(missing_ok=True)  # the partitioned dataset is stale until it is written below
+    if built is None or new or not warehouse.is_dir():
+        if not (held and warehouse.is_dir() and append_partitioned(tables, warehouse, held)):
+            write_partitioned(tables, warehouse)
         atomic_write(index_path, lambda temp: temp.write_text(json.dumps(index)))
     if duckdb_path:
         write_duckdb(out_dir / "tables", manifest, Path(duckdb_path))
@@ -287,7 +295,7 @@ def write_tables(report_files: list[Path], tables_dir: Path, append: bool = Fals
 
 
 def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
-    """warehouse_dir/<name>/fiscal_year=<year>/part-0.parquet from the flat tables, batch by batch.
+    """warehouse_dir/<name>/fiscal_year=<year>/part-0.parquet from the flat tables, batch by batch (a rebuild).
 
     One ParquetWriter per partition, fed batch by batch: pyarrow's write_dataset
     would queue the whole input ahead of its writers, so its memory grows with
@@ -299,9 +307,7 @@ def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
     try:
         for name in TABLE_COLUMNS:
             source = pq.ParquetFile(tables_dir / f"{name}.parquet")
-            schema = source.schema_arrow.remove_metadata()
-            if "fiscal_year" in schema.names:
-                schema = schema.remove(schema.get_field_index("fiscal_year"))
+            schema = _partition_schema(source)
             (building / name).mkdir()
             writers: dict[str, pq.ParquetWriter] = {}
             try:
@@ -309,9 +315,9 @@ def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
                     _write_empty(building / name, schema)
                 for batch in source.iter_batches(batch_size=FLUSH_ROWS):
                     years = _fiscal_years(batch, reports)
-                    for year in pc.unique(years):  # Arrow scalars: a Python one would have pyarrow import pandas
+                    for year in pc.unique(years):
                         rows = pc.equal(years, year) if year.is_valid else pc.is_null(years)
-                        part = str(year.as_py()) if year.is_valid else _NO_YEAR
+                        part = _part(year)
                         if part not in writers:
                             writers[part] = _partition_writer(building / name, part, schema)
                         part_rows = batch.filter(rows).select(schema.names).cast(schema)
@@ -328,6 +334,68 @@ def write_partitioned(tables_dir: Path, warehouse_dir: Path) -> None:
 
 
 _NO_YEAR = "__HIVE_DEFAULT_PARTITION__"
+MAX_PARTS = 8  # files in a partition before appending gives way to rebuilding the dataset
+
+
+def append_partitioned(tables_dir: Path, warehouse_dir: Path, held: dict[str, int]) -> bool:
+    """Add the rows appended to the flat tables (those after `held` rows) to the dataset, as a new file
+    (`part-<n>.parquet`) in each partition they fall in, so adding reports costs what they hold.
+
+    False, with nothing written, where that cannot be done: a table that had no rows (its empty file
+    would stay beside them), new rows not in row groups of their own, a partition with MAX_PARTS files.
+    """
+    reports = pq.ParquetFile(tables_dir / "reports.parquet").read(columns=["report_id", "fiscal_year"]).combine_chunks()
+    plans = {}
+    for name in TABLE_COLUMNS:
+        source = pq.ParquetFile(tables_dir / f"{name}.parquet")
+        if source.metadata.num_rows == held[name]:
+            continue
+        groups, rows = [], 0
+        for group in range(source.num_row_groups):
+            if rows >= held[name]:
+                groups.append(group)
+            rows += source.metadata.row_group(group).num_rows
+        first_new = source.metadata.num_rows - sum(source.metadata.row_group(g).num_rows for g in groups)
+        if not held[name] or first_new != held[name] or not (warehouse_dir / name).is_dir():
+            return False
+        parts = set()
+        for batch in source.iter_batches(batch_size=FLUSH_ROWS, row_groups=groups, columns=["report_id"]):
+            parts.update(_part(year) for year in pc.unique(_fiscal_years(batch, reports)))
+        counts = {part: len(list((warehouse_dir / name / f"fiscal_year={part}").glob("*.parquet"))) for part in parts}
+        if max(counts.values(), default=0) >= MAX_PARTS:
+            return False
+        plans[name] = (source, groups, counts)
+    for name, (source, groups, counts) in plans.items():
+        schema = _partition_schema(source)
+        with ExitStack() as stack:
+            writers: dict[str, pq.ParquetWriter] = {}
+            for batch in source.iter_batches(batch_size=FLUSH_ROWS, row_groups=groups):
+                years = _fiscal_years(batch, reports)
+                for year in pc.unique(years):
+                    part = _part(year)
+                    if part not in writers:
+                        folder = warehouse_dir / name / f"fiscal_year={part}"
+                        path = stack.enter_context(atomic_path(folder / f"part-{counts[part]}.parquet"))
+                        writers[part] = pq.ParquetWriter(path, schema)
+                        stack.callback(writers[part].close)  # closed before the rename
+                    rows = pc.equal(years, year) if year.is_valid else pc.is_null(years)
+                    writers[part].write_table(
+                        pa.Table.from_batches([batch.filter(rows).select(schema.names).cast(schema)])
+                    )
+    return True
+
+
+def _part(year: pa.Scalar) -> str:
+    """A partition's name (Arrow scalars: comparing with a Python one would have pyarrow import pandas)."""
+    return str(year.as_py()) if year.is_valid else _NO_YEAR
+
+
+def _partition_schema(source: pq.ParquetFile) -> pa.Schema:
+    """A flat table's schema in the dataset: fiscal_year is the partition's name, not a column."""
+    schema = source.schema_arrow.remove_metadata()
+    if "fiscal_year" in schema.names:
+        schema = schema.remove(schema.get_field_index("fiscal_year"))
+    return schema
 
 
 def _partition_writer(table_dir: Path, part: str, schema: pa.Schema) -> pq.ParquetWriter:

@@ -89,3 +89,28 @@ def test_a_record_made_by_other_reading_code_is_converted_again(converted):
         record_path.write_text(json.dumps(record | {"jixiao": record["jixiao"] + "-older"}))
     manifest = run([inputs], out, BatchOptions(workers=1))
     assert set(manifest["status"]) <= {"ok", "warnings"} and not manifest["resumed"].any()
+
+
+def test_added_reports_go_to_new_files_of_the_dataset_until_a_partition_has_max_parts(converted, monkeypatch):
+    inputs, out = converted
+    old_parts = {p: p.stat().st_mtime_ns for p in (out / "warehouse").rglob("*.parquet")}
+
+    def add(name: str, number: int) -> None:  # the first sample (a year no other has), with bytes of its own
+        (inputs / name).write_bytes(SAMPLE_TXT[0].read_bytes() + b"\n" + b" " * number + b"\n")
+        run([inputs], out, BatchOptions(workers=1))
+
+    add("first.txt", 1)
+    parts = {p: p.stat().st_mtime_ns for p in (out / "warehouse").rglob("*.parquet")}
+    assert {p: parts[p] for p in old_parts} == old_parts  # the old files untouched
+    year = next(p.parent.name for p in set(parts) - set(old_parts) if p.parts[-3] == "reports")
+    add("second.txt", 2)  # the same year: a second file in its partition
+    assert sorted(p.name for p in (out / "warehouse" / "reports" / year).iterdir()) == [
+        "part-0.parquet",
+        "part-1.parquet",
+    ]
+    reports = pd.read_parquet(out / "warehouse" / "reports")
+    assert reports["report_id"].is_unique and len(reports) == len(SAMPLE_TXT) + 1
+    monkeypatch.setattr("jixiao.warehouse.MAX_PARTS", 2)  # that partition is full: the next add rebuilds
+    add("third.txt", 3)
+    assert {p.name for p in (out / "warehouse").rglob("*.parquet")} == {"part-0.parquet"}
+    assert len(pd.read_parquet(out / "warehouse" / "reports")) == len(SAMPLE_TXT) + 2
