@@ -202,25 +202,22 @@ class PdfiumPage:
         if self.objects > MAX_PAGE_OBJECTS:
             return f"draws {self.objects} objects (more than {MAX_PAGE_OBJECTS})"
         identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-        stack = [(self.page.raw, identity, 0, True)]
+        stack = [(ctypes.cast(self.page.raw, ctypes.c_void_p).value, identity, 0, True)]
         matrix = pdfium_c.FS_MATRIX()
+        matrix_at = ctypes.addressof(matrix)
         while stack:
             holder, outer, depth, is_page = stack.pop()
-            count = pdfium_c.FPDFPage_CountObjects(holder) if is_page else pdfium_c.FPDFFormObj_CountObjects(holder)
+            count = _PAGE_OBJECTS(holder) if is_page else _FORM_OBJECTS(holder)
             walk.budget[0] -= count
             if walk.budget[0] < 0:
                 walk.segments.clear()
                 return f"draws more than {MAX_PAGE_OBJECTS} objects, counting those inside its forms"
             for index in range(count):
-                item = (
-                    pdfium_c.FPDFPage_GetObject(holder, index)
-                    if is_page
-                    else pdfium_c.FPDFFormObj_GetObject(holder, index)
-                )
-                kind = pdfium_c.FPDFPageObj_GetType(item)
+                item = _PAGE_OBJECT(holder, index) if is_page else _FORM_OBJECT(holder, index)
+                kind = _OBJECT_TYPE(item)
                 if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_TEXT):
                     continue
-                if not pdfium_c.FPDFPageObj_GetMatrix(item, matrix):
+                if not _OBJECT_MATRIX(item, matrix_at):
                     continue
                 own = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
                 if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
@@ -246,18 +243,20 @@ class PdfiumPage:
         without CJK fonts) and give them no box: a run of one character, or
         a column of them, is then lost.
         """
-        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-        if not pdfium_c.FPDFPageObj_GetBounds(text_object, left, bottom, right, top):
+        bounds = (ctypes.c_float * 4)()
+        at, step = ctypes.addressof(bounds), ctypes.sizeof(ctypes.c_float)
+        if not _BOUNDS(text_object, at, at + step, at + 2 * step, at + 3 * step):
             return
-        if right.value - left.value >= 0.01:
+        left, _, right, _ = bounds
+        if right - left >= 0.01:
             return
-        font = pdfium_c.FPDFTextObj_GetFont(text_object)
-        if not pdfium_c.FPDFFont_GetIsEmbedded(font):
+        font = _FONT(text_object)
+        if not _EMBEDDED(font):
             walk.unplaced += 1
             return
         font_size, advance = ctypes.c_float(), ctypes.c_float()
-        pdfium_c.FPDFTextObj_GetFontSize(text_object, font_size)
-        pdfium_c.FPDFFont_GetGlyphWidth(font, 0x20, 1.0, advance)
+        _TEXT_SIZE(text_object, ctypes.addressof(font_size))
+        _GLYPH_WIDTH(font, 0x20, 1.0, ctypes.addressof(advance))
         a, b, c, d, e, f = matrix
         along, up = (a * a + b * b) ** 0.5, (c * c + d * d) ** 0.5
         if not along or not up:
@@ -270,18 +269,19 @@ class PdfiumPage:
 
     def _path(self, path, matrix: tuple, walk: _Walk) -> bool:
         """Append one path object's segments; False when the page's point budget is spent."""
-        count = pdfium_c.FPDFPath_CountSegments(path)
+        count = _SEGMENTS(path)
         walk.budget[1] -= max(count, 0)
         if walk.budget[1] < 0:
             return False
         a, b, c, d, e, f = matrix
         x, y = ctypes.c_float(), ctypes.c_float()
+        x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
         subpaths: list[list[tuple[float, float]]] = []
         curve_points = 0
         for index in range(count):
-            segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
-            kind = pdfium_c.FPDFPathSegment_GetType(segment)
-            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+            segment = _SEGMENT(path, index)
+            kind = _SEGMENT_TYPE(segment)
+            _SEGMENT_POINT(segment, x_at, y_at)
             point = self._display(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
                 subpaths.append([point])
@@ -291,7 +291,7 @@ class PdfiumPage:
                     subpaths[-1].append(point)
             else:
                 subpaths[-1].append(point)
-            if pdfium_c.FPDFPathSegment_GetClose(segment) and subpaths[-1][-1] != subpaths[-1][0]:
+            if _SEGMENT_CLOSES(segment) and subpaths[-1][-1] != subpaths[-1][0]:
                 subpaths[-1].append(subpaths[-1][0])
         for points in subpaths:
             if len(points) == 3 and points[2] == points[0]:
@@ -321,6 +321,20 @@ _MATRIX = _plain(pdfium_c.FPDFText_GetMatrix, _I, _P, _I, _P)
 _FONT_SIZE = _plain(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _P, _I)
 _FONT = _plain(pdfium_c.FPDFTextObj_GetFont, _P, _P)
 _GLYPH_WIDTH = _plain(pdfium_c.FPDFFont_GetGlyphWidth, _I, _P, ctypes.c_uint32, ctypes.c_float, _P)
+_EMBEDDED = _plain(pdfium_c.FPDFFont_GetIsEmbedded, _I, _P)
+_TEXT_SIZE = _plain(pdfium_c.FPDFTextObj_GetFontSize, _I, _P, _P)
+_PAGE_OBJECTS = _plain(pdfium_c.FPDFPage_CountObjects, _I, _P)
+_FORM_OBJECTS = _plain(pdfium_c.FPDFFormObj_CountObjects, _I, _P)
+_PAGE_OBJECT = _plain(pdfium_c.FPDFPage_GetObject, _P, _P, _I)
+_FORM_OBJECT = _plain(pdfium_c.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
+_OBJECT_TYPE = _plain(pdfium_c.FPDFPageObj_GetType, _I, _P)
+_OBJECT_MATRIX = _plain(pdfium_c.FPDFPageObj_GetMatrix, _I, _P, _P)
+_BOUNDS = _plain(pdfium_c.FPDFPageObj_GetBounds, _I, _P, _P, _P, _P, _P)
+_SEGMENTS = _plain(pdfium_c.FPDFPath_CountSegments, _I, _P)
+_SEGMENT = _plain(pdfium_c.FPDFPath_GetPathSegment, _P, _P, _I)
+_SEGMENT_TYPE = _plain(pdfium_c.FPDFPathSegment_GetType, _I, _P)
+_SEGMENT_POINT = _plain(pdfium_c.FPDFPathSegment_GetPoint, _I, _P, _P, _P)
+_SEGMENT_CLOSES = _plain(pdfium_c.FPDFPathSegment_GetClose, _I, _P)
 
 
 def _compose(inner: tuple, outer: tuple) -> tuple:

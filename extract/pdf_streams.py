@@ -10,6 +10,9 @@ page's bound.  Each stream is measured once per file, however many pages
 share it (a font); a stream whose filters are not deflate is taken at its
 raw size, as ASCII and run-length filters do not grow a bomb's size past it
 by much and images are not decoded to read text.
+
+Deflate inflates a byte to at most 1032 (a 258-byte match in two bits), so
+a file too small to reach the bound even so is not measured at all.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ _STEP = 1 << 20
 _MAX_RESOLVE = 32  # references to references; pdfminer's own resolve1 follows a cycle forever
 _MAX_DEPTH = 12  # forms inside forms, fonts inside Type 3 fonts
 _FONT_FILES = ("FontFile", "FontFile2", "FontFile3")
+_MAX_DEFLATE_RATIO = 1032
 
 
 class StreamMeter:
@@ -35,6 +39,8 @@ class StreamMeter:
         self._position = -1
         self._page = None
         self._sizes: dict[int, int] = {}
+        # a page's streams are bytes of the file, each counted once: this small, no page can reach the bound
+        self._harmless = path.stat().st_size * _MAX_DEFLATE_RATIO <= limit
 
     def close(self) -> None:
         if self._handle is not None:
@@ -42,6 +48,8 @@ class StreamMeter:
 
     def refuse(self, index: int) -> str | None:
         """Why page `index` (0-based) must not be loaded, or None; a page pdfminer cannot find is not refused."""
+        if self._harmless:
+            return None
         try:
             page = self._page_at(index)
             if page is None:
