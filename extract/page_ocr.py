@@ -352,20 +352,31 @@ def _read_signs(grey: np.ndarray, box: np.ndarray, text: str, pieces: list, thre
             pieces[-1] = (piece[:-1] + "‰", corners)
     for index, (piece, corners) in enumerate(pieces):
         if piece[:1] in "≥≤":
-            x0 = int(corners[:, 0].min())
-            x1 = int(corners[:, 0].max()) + 1 if len(piece) == 1 else x0 + int(0.45 * height)
-            if _bars_under(grey[top:bottom, max(x0, 0) : x1]) == 2:
+            # a character box can start inside its glyph: the glyph is the first run of inked columns
+            # from a little before it (not before the previous piece)
+            x0 = float(corners[:, 0].min())
+            start = max(x0 - 0.3 * height, float(pieces[index - 1][1][:, 0].max()) if index else left - 3)
+            glyph = _first_glyph(grey[top:bottom, max(int(start), 0) : int(x0 + 0.6 * height)], height)
+            if glyph is not None and _bars_under(glyph) == 2:
                 pieces[index] = ("≧≦"["≥≤".index(piece[0])] + piece[1:], corners)
     return pieces
 
 
-def _bars_under(glyph: np.ndarray) -> int:
-    """Horizontal bars in the lower half of a glyph's column: rows of ink across most of the glyph's width."""
-    ink = glyph < 128
-    columns = np.flatnonzero(ink.any(axis=0))
-    if columns.size < 3:
-        return 0
-    ink = ink[:, columns[0] : columns[-1] + 1]
+def _first_glyph(band: np.ndarray, height: int) -> np.ndarray | None:
+    """The ink of the band's first glyph: its first run of inked columns as wide as a sign (a rule is thinner);
+    a table rule across the band (the line's box can reach its cell's border) is left out."""
+    ink = band < 128
+    ink[ink.mean(axis=1) >= 0.9] = False
+    inked = ink.any(axis=0)
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], inked, [False])).astype(np.int8)))
+    for begin, end in zip(edges[::2], edges[1::2], strict=True):
+        if 0.25 * height <= end - begin <= 0.8 * height:
+            return ink[:, begin:end]
+    return None
+
+
+def _bars_under(ink: np.ndarray) -> int:
+    """Horizontal bars in the lower half of a glyph: runs of rows inked across most of its width."""
     bar = ink.mean(axis=1) >= 0.7
     bar[: len(bar) // 2] = False
     return int(np.count_nonzero(bar[1:] & ~bar[:-1]) + bar[0])
