@@ -17,6 +17,7 @@ Pixel coordinates are turned into points with the render resolution.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -112,7 +113,7 @@ def ocr_page(
         height, width = grey.shape
     content = PageContent(number, width * scale, height * scale, rotation=(4 - turns) % 4 * 90)
     content.segments = ruling_segments(grey, scale)
-    content.glyphs = glyphs_of(result, scale)
+    content.glyphs = glyphs_of(result, scale, grey, threads)
     return content
 
 
@@ -283,8 +284,13 @@ def ruling_segments(grey: np.ndarray, scale: float) -> list[Segment]:
     return segments
 
 
-def glyphs_of(result, scale: float) -> list[Glyph]:
-    """RapidOCR's reading of the page: one glyph per character, on its line's band."""
+def glyphs_of(result, scale: float, grey: np.ndarray | None = None, threads: int = 1) -> list[Glyph]:
+    """RapidOCR's reading of the page: one glyph per character, on its line's band.
+
+    With the page image, signs PP-OCR reads as others are read from the
+    pixels (`_read_signs`); the recogniser's spaces (its character boxes
+    leave them out) become space glyphs, as a text layer has them.
+    """
     if result.boxes is None:
         return []
     lines = [
@@ -297,19 +303,80 @@ def glyphs_of(result, scale: float) -> list[Glyph]:
     glyphs = []
     for box, text, words in lines:
         top, bottom = float(box[:, 1].min()), float(box[:, 1].max())
+        pieces = [(word[0], np.asarray(word[2], dtype=float)) for word in words if word[0].strip()]
+        if not pieces:  # no character boxes: spread the line's text evenly over its box
+            x0, x1 = float(box[:, 0].min()), float(box[:, 0].max())
+            step = (x1 - x0) / len(text)
+            pieces = [(char, np.array([[x0 + i * step, 0], [x0 + (i + 1) * step, 0]])) for i, char in enumerate(text)]
+        if grey is not None:
+            pieces = _read_signs(grey, box, text, pieces, threads)
         # OCR boxes of one font size differ by a few pixels; the assembly reads a change of
         # size as a new paragraph or a heading, so body-sized lines all get the body size
         height = body if abs(bottom - top - body) <= _SAME_SIZE * body else bottom - top
         middle = (top + bottom) / 2
         top, bottom = (middle - height / 2) * scale, (middle + height / 2) * scale
         size = bottom - top
-        pieces = [(word[0], np.asarray(word[2], dtype=float)) for word in words if word[0].strip()]
-        if not pieces:  # no character boxes: spread the line's text evenly over its box
-            x0, x1 = float(box[:, 0].min()), float(box[:, 0].max())
-            step = (x1 - x0) / len(text)
-            pieces = [(char, np.array([[x0 + i * step, 0], [x0 + (i + 1) * step, 0]])) for i, char in enumerate(text)]
+        position, previous = 0, None
         for piece, corners in pieces:
-            glyphs.append(
-                Glyph(piece, float(corners[:, 0].min()) * scale, top, float(corners[:, 0].max()) * scale, bottom, size)
-            )
+            x0, x1 = float(corners[:, 0].min()) * scale, float(corners[:, 0].max()) * scale
+            found = text.find(piece, position)
+            if previous is not None and found > position and text[position:found].isspace():
+                glyphs.append(Glyph(" ", previous, top, max(x0, previous), bottom, size))
+            position = found + len(piece) if found >= 0 else position
+            glyphs.append(Glyph(piece, x0, top, x1, bottom, size))
+            previous = x1
     return glyphs
+
+
+# PP-OCR reads ‰ as % and a small o (or 0), and its detector's box often leaves the o out
+_PERMILLE = re.compile(r"%[oO0°](?![0-9A-Za-z])")
+
+
+def _read_signs(grey: np.ndarray, box: np.ndarray, text: str, pieces: list, threads: int) -> list:
+    """A line's pieces with the signs PP-OCR misreads read again from the pixels.
+
+    ‰: a line ending in % is recognised again with its box widened by half
+    its height to the right; % then a small o there is ‰.  ≧ and ≦ (two
+    bars under the chevron, a variant some reports print) are read as ≥ and
+    ≤: the operator's column of the line is looked at for a second bar.
+    """
+    pieces = [(_PERMILLE.sub("‰", piece), corners) for piece, corners in pieces]
+    top, bottom = int(box[:, 1].min()), int(box[:, 1].max()) + 1
+    left, right = int(box[:, 0].min()), int(box[:, 0].max()) + 1
+    height = bottom - top
+    if text.rstrip().endswith("%") and pieces[-1][0].endswith("%"):
+        crop = grey[max(top - 3, 0) : bottom + 3, max(left - 3, 0) : right + height // 2]
+        reading = _engine(threads)(np.ascontiguousarray(crop), use_det=False, use_cls=False, use_rec=True).txts
+        if reading and _PERMILLE.search(reading[0].rstrip()[-2:]):
+            piece, corners = pieces[-1]
+            pieces[-1] = (piece[:-1] + "‰", corners)
+    for index, (piece, corners) in enumerate(pieces):
+        if piece[:1] in "≥≤":
+            # a character box can start inside its glyph: the glyph is the first run of inked columns
+            # from a little before it (not before the previous piece)
+            x0 = float(corners[:, 0].min())
+            start = max(x0 - 0.3 * height, float(pieces[index - 1][1][:, 0].max()) if index else left - 3)
+            glyph = _first_glyph(grey[top:bottom, max(int(start), 0) : int(x0 + 0.6 * height)], height)
+            if glyph is not None and _bars_under(glyph) == 2:
+                pieces[index] = ("≧≦"["≥≤".index(piece[0])] + piece[1:], corners)
+    return pieces
+
+
+def _first_glyph(band: np.ndarray, height: int) -> np.ndarray | None:
+    """The ink of the band's first glyph: its first run of inked columns as wide as a sign (a rule is thinner);
+    a table rule across the band (the line's box can reach its cell's border) is left out."""
+    ink = band < 128
+    ink[ink.mean(axis=1) >= 0.9] = False
+    inked = ink.any(axis=0)
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], inked, [False])).astype(np.int8)))
+    for begin, end in zip(edges[::2], edges[1::2], strict=True):
+        if 0.25 * height <= end - begin <= 0.8 * height:
+            return ink[:, begin:end]
+    return None
+
+
+def _bars_under(ink: np.ndarray) -> int:
+    """Horizontal bars in the lower half of a glyph: runs of rows inked across most of its width."""
+    bar = ink.mean(axis=1) >= 0.7
+    bar[: len(bar) // 2] = False
+    return int(np.count_nonzero(bar[1:] & ~bar[:-1]) + bar[0])

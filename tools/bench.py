@@ -77,6 +77,18 @@ def bench_batch() -> list[str]:
     return [line for section in bench_batch.SECTIONS for line in section()]
 
 
+def bench_ocr() -> list[str]:
+    import bench_ocr
+
+    return [line for section in bench_ocr.SECTIONS for line in section()]
+
+
+def bench_ocr100() -> list[str]:
+    import bench_ocr
+
+    return bench_ocr.bench_hundred_pages()
+
+
 def bench_speed() -> list[str]:
     import bench_speed
 
@@ -90,13 +102,15 @@ SECTIONS = {
     "pdf": bench_pdf,
     "speed": bench_speed,
     "batch": bench_batch,
+    "ocr": bench_ocr,
+    "ocr100": bench_ocr100,  # a 100-page scan, 10–20 minutes: only when named
 }
 
 
 def main(names: list[str]) -> None:
     """`python tools/bench.py [SECTION…]`: every section, or those named."""
     print("jixiao bench: one process, start-up excluded unless said; ratio = jixiao time / bare time")
-    for name in names or SECTIONS:
+    for name in names or [name for name in SECTIONS if name != "ocr100"]:
         for text in SECTIONS[name]():
             print(text, flush=True)
 
