@@ -9,12 +9,17 @@ and the fastest round of each counts, so a busy neighbour favours neither.
 - .doc: a folder of 10 .doc through `jixiao extract --workers 1` against one
   bare `soffice --convert-to docx` of the same 10 (warmed private profile);
 - resume: re-running over 5,000 converted files, and adding 10 to them,
-  against walking and hashing the 5,000 (what any resume must do).
+  against walking and hashing the 5,000 (what any resume must do);
+- mixed folder: the issue's 208 files (48 .doc, 48 .docx, 48 .pdf, 64 .txt)
+  at 1 and 2 workers, and at 1 worker through the code before issue 10 when
+  JIXIAO_BENCH_BEFORE names a checkout of it with its own .venv
+  (`git worktree add ../before dfbb43d && make -C ../before install`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -30,9 +35,13 @@ JIXIAO = [sys.executable, "-m", "jixiao.cli"]
 ENTRY = Path(sys.executable).parent / "jixiao"  # the console script a user runs
 
 
-def seconds(command: list[str]) -> float:
+MIXED = (("doc", 48), ("docx", 48), ("pdf", 48), ("txt", 64))  # the issue's 208-file folder
+
+
+def seconds(command: list[str], cwd: Path = ROOT) -> float:
+    """Wall time of command run in cwd (`python -m jixiao.cli` imports the checkout cwd names)."""
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
     return time.perf_counter() - started
 
 
@@ -133,7 +142,51 @@ def bench_resume(count: int = 5000, added: int = 10, rounds: int = 3) -> list[st
     ]
 
 
-SECTIONS = [bench_startup, bench_doc_group, bench_resume]
+def bench_mixed_folder(rounds: int = 2, counts: tuple[tuple[str, int], ...] = MIXED) -> list[str]:
+    from bench_batch import make_batch
+
+    before = os.environ.get("JIXIAO_BENCH_BEFORE")
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as temp:
+        folder, out = Path(temp) / "in", Path(temp) / "out"
+        for fmt, count in counts:
+            make_batch(folder / fmt, count, [fmt])
+
+        def run(checkout: Path, python: str, workers: int) -> Callable[[], float]:
+            def timed() -> float:
+                shutil.rmtree(out, ignore_errors=True)
+                command = [
+                    python,
+                    "-m",
+                    "jixiao.cli",
+                    "extract",
+                    str(folder),
+                    "-o",
+                    str(out),
+                    "--workers",
+                    str(workers),
+                ]
+                return seconds([*command, "-q"], cwd=checkout)
+
+            return timed
+
+        runs = [run(ROOT, sys.executable, 1), run(ROOT, sys.executable, 2)]
+        if before:
+            runs.append(run(Path(before), str(Path(before) / ".venv" / "bin" / "python"), 1))
+        one, two, *old = best(rounds, *runs)
+    total = sum(count for _, count in counts)
+    lines = [
+        f"mixed folder of {total} ({', '.join(f'{count} .{fmt}' for fmt, count in counts)})  1 worker {one:6.1f} s   "
+        f"2 workers {two:6.1f} s   speed-up {one / two:4.2f}×   (target ≥ 1.8×)"
+    ]
+    if old:
+        lines.append(
+            f"mixed folder, 1 worker, code before issue 10 ({before}) {old[0]:6.1f} s   "
+            f"now {one:6.1f} s   faster {old[0] / one:4.2f}×   (target ≥ 1.8×)"
+        )
+    return lines
+
+
+SECTIONS = [bench_startup, bench_doc_group, bench_resume, bench_mixed_folder]
 
 
 def main() -> None:
