@@ -30,6 +30,7 @@ def main(argv: list[str]) -> None:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
 
     from jixiao.batch import Job, convert_group
+    from jixiao.normalize import normalize  # noqa: F401 — the layouts load before READY, not in a file's time limit
 
     def reply(message: dict) -> None:
         replies.write(json.dumps(message, ensure_ascii=False) + "\n")
