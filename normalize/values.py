@@ -130,7 +130,7 @@ def chinese_numeral(text: str) -> int | None:
     if "十" not in text:
         return _CN_DIGITS[text] if len(text) == 1 else None
     tens, _, units = text.partition("十")
-    if len(tens) > 1 or len(units) > 1:
+    if len(tens) > 1 or len(units) > 1 or units == "十":  # 十十 is no numeral
         return None
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
 
