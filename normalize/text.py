@@ -36,6 +36,8 @@ _STYLES = {
 }
 # A run-on item starts after white space or a sentence end, never mid-phrase
 # (`提高2、3倍` is not item 2).
+# What every style's match starts with: a line starting with anything else is rejected without a regex.
+_MARKER_STARTS = frozenset("目（(0123456789０１２３４５６７８９一二三四五六七八九十")
 _RUN_ON = {
     style: re.compile(r"(?:(?<=[\s。；;！!？?，,：:])|^)" + pattern.pattern) for style, pattern in _STYLES.items()
 }
@@ -51,6 +53,8 @@ class Marker:
 def leading_marker(text: str) -> Marker | None:
     """The list numbering at the start of `text` (`目标1：`, `（一）`, `1、`, `一、`), if any."""
     stripped = text.lstrip()
+    if stripped[:1] not in _MARKER_STARTS:
+        return None
     offset = len(text) - len(stripped)
     for style, pattern in _STYLES.items():
         match = pattern.match(stripped)

@@ -140,6 +140,7 @@ _QUARTER = re.compile(r"(?:第)?([一二三四1-4])季度")
 _HALF = {"上半年": 6, "下半年": 12, "全年": 12, "年底": 12, "年末": 12}
 
 
+@lru_cache(maxsize=1024)  # a family's reports print the same few periods (1-3月, 二季度) for every project
 def period_month(period: str) -> int | None:
     """The month a spending-plan period ends in: `3月底` → 3, `二季度` → 6, `上半年` → 6."""
     text = _SPACE.sub("", to_halfwidth(period))

@@ -6,7 +6,7 @@ import sys
 import unicodedata
 
 from jixiao.normalize.labels import FUZZY_THRESHOLD, Match, _match, fold, match
-from jixiao.normalize.text import clean, compact, is_page_residue, leading_marker
+from jixiao.normalize.text import _MARKER_STARTS, _STYLES, clean, compact, is_page_residue, leading_marker
 from jixiao.normalize.vocabulary import PATTERNS, SPELLINGS
 
 _WS = re.compile(r"[\s\u3000\u00a0]+")  # the white space clean/compact fold, as a regular expression
@@ -102,3 +102,15 @@ def test_page_residue_and_markers_unchanged_by_their_quick_rejections():
         )
         assert is_page_residue(line) == bool(page or toc.search(line)), line
     assert [bool(leading_marker(line)) for line in lines[:5]] == [True, True, True, True, False]
+
+
+def test_only_the_marker_starts_can_start_a_list_marker():
+    """leading_marker rejects a line by its first character: no other character starts any style's match."""
+    # each style's canonical marker with its first character replaced: what that first position accepts
+    tails = {"target": "标1：", "paren": "1）", "dun": "、", "dot": "."}
+    starting = {
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if any(_STYLES[style].match(chr(c) + tail) for style, tail in tails.items())
+    }
+    assert starting == _MARKER_STARTS
