@@ -7,6 +7,7 @@ import unicodedata
 
 from jixiao.normalize.labels import FUZZY_THRESHOLD, Match, _match, fold, match
 from jixiao.normalize.text import _MARKER_STARTS, _STYLES, clean, compact, is_page_residue, leading_marker
+from jixiao.normalize.values import chinese_numeral
 from jixiao.normalize.vocabulary import PATTERNS, SPELLINGS
 
 _WS = re.compile(r"[\s\u3000\u00a0]+")  # the white space clean/compact fold, as a regular expression
@@ -114,3 +115,24 @@ def test_only_the_marker_starts_can_start_a_list_marker():
         if any(_STYLES[style].match(chr(c) + tail) for style, tail in tails.items())
     }
     assert starting == _MARKER_STARTS
+
+
+def test_leading_marker_is_the_first_style_whose_match_has_a_numeral():
+    def plain(text: str):
+        stripped = text.lstrip()
+        for style, pattern in _STYLES.items():
+            found = pattern.match(stripped)
+            if found and chinese_numeral(found.group("n")) is not None:
+                return style, chinese_numeral(found.group("n")), len(text) - len(stripped) + found.end()
+        return None
+
+    rng = random.Random(5)
+    pieces = list("目标（()）一二三十两1２0、.．:：) x中") + ["目标", "  ", "\u3000"]
+    no_numeral = 0  # lines whose first matching style has no numeral (三三、): the later styles are tried
+    for _ in range(20000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 8)))
+        marker = leading_marker(text)
+        assert ((marker.style, marker.number, marker.end) if marker else None) == plain(text), text
+        first = next((p.match(text.lstrip()) for p in _STYLES.values() if p.match(text.lstrip())), None)
+        no_numeral += bool(first and chinese_numeral(first.group("n")) is None)
+    assert no_numeral > 20
