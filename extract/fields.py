@@ -22,6 +22,8 @@ from jixiao.extract.model import TCEntry
 _CANDIDATE = re.compile(r"(?:^|(?<=[\s{]))TC\s")
 _SPACE = re.compile(r"\s*")
 _VALUE = re.compile(r"[^\s\\}]*")
+_QUOTE = re.compile('"')
+_SPECIAL = re.compile(r'["\\]')
 _MAX_LEVEL_DIGITS = 4  # \l 9999 is already absurd; a longer number is no level
 
 
@@ -50,8 +52,9 @@ class _Line:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.quotes = [i for i, char in enumerate(text) if char == '"']
-        self.specials = [i for i, char in enumerate(text) if char in '"\\']
+        # found by the regex engine, not a Python loop over every character: most lines hold none or two
+        self.quotes = [found.start() for found in _QUOTE.finditer(text)]
+        self.specials = [found.start() for found in _SPECIAL.finditer(text)]
         self.last = len(text.rstrip()) - 1  # the last non-space character
         self.tail_ok: dict[int, bool] = {}  # switch-tail start → whether it parses to the end
 

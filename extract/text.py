@@ -99,6 +99,7 @@ def parse_text(text: str) -> Document:
     # One loop with its state in locals: a report is thousands of cell lines, and a method call per line
     # was most of the reader's time.
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").split("\n")
+    lines.append("")  # the blank line that ends the last row, so a row ends in one place
     blocks: list = []
     table: Table | None = None
     row: list[Cell] = []
@@ -115,26 +116,16 @@ def parse_text(text: str) -> Document:
         elif not line or line.isspace():
             cell = None
             if row:  # a row only ever exists inside a table
-                _end_row(table, row)
+                table.cells.extend(row)
+                table.n_rows += 1
+                table.n_cols = max(table.n_cols, len(row))
                 row = []
         elif cell is not None:
             cell.text += "\n" + line
-        else:
-            if row:
-                _end_row(table, row)
-                row = []
+        else:  # only after a blank line (or at the start), so no row is open
             table = None
             blocks.append(_text_line(line))
-    if row:
-        _end_row(table, row)
     return Document(blocks=blocks, format="txt")
-
-
-def _end_row(table: Table, row: list[Cell]) -> None:
-    table.cells.extend(row)
-    table.n_rows += 1
-    if len(row) > table.n_cols:
-        table.n_cols = len(row)
 
 
 def _text_line(line: str) -> Heading | Paragraph:

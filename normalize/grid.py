@@ -13,7 +13,7 @@ from collections.abc import Callable
 from jixiao.extract.model import Cell, Table
 from jixiao.normalize.labels import match, strip_weight
 from jixiao.normalize.records import CellSource, Indicator
-from jixiao.normalize.text import clean, clean_or_none
+from jixiao.normalize.text import clean
 from jixiao.normalize.values import parse_indicator_value
 
 _FILLED_DOWN = ("level1", "level2")
@@ -66,7 +66,7 @@ class IndicatorGrid:
             field, printed = self.columns.get(cell.col, _NO_COLUMN)
             if field is None:
                 continue  # a column no header names
-            text = clean_or_none(cell.text)
+            text = clean(cell.text) or None
             if field == "extra":
                 if text:
                     extra.setdefault(printed, text)

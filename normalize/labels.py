@@ -137,6 +137,7 @@ def _match(label: str, group: str) -> Match | None:
     return best
 
 
+@lru_cache(maxsize=1024)  # every indicator row prints one of a family's few level-1 names
 def strip_weight(text: str | None) -> str | None:
     """`产出指标(50分)` → `产出指标`; other text unchanged."""
     if text is None:

@@ -24,11 +24,11 @@ from jixiao.normalize.values import to_halfwidth
 
 GOAL_SECTIONS = ("总体绩效目标", "分项绩效目标", "年度总体目标", "年度绩效目标", "部门整体绩效目标", "绩效目标")
 MEASURE_SECTIONS = ("工作保障措施", "保障措施")
-# Lines that only frame the document: part titles, table titles, year lines, unit lines.
-_FRAMING = re.compile(
-    r"^(第[一二三四五六七八九十]+部分|部门整体绩效目标|预算项目绩效目标|项目绩效目标"
-    r"|.*(?:绩效目标表|申报表|自评表|绩效目标))$"
-)
+# Lines that only frame the document: part titles, table titles (部门整体绩效目标, 预算项目绩效目标,
+# 项目绩效目标 and every …绩效目标表 end so: tested as endings, not by a `.*` that backtracks over the
+# whole line), year lines, unit lines.
+_PART_TITLE = re.compile(r"^第[一二三四五六七八九十]+部分$")
+_FRAMING_ENDS = ("绩效目标表", "申报表", "自评表", "绩效目标")
 YEAR_LINE = re.compile(r"^[(（]?((?:19|20)\d{2})年度?[)）]?$")
 UNIT_LINE = re.compile(r"^(?:金额)?单位[：:](?P<unit>万元|元|千元|亿元)$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
@@ -44,10 +44,19 @@ def folded_line(text: str) -> str:
 
 def is_framing(text: str) -> bool:
     line = folded_line(text)
-    return bool(_FRAMING.match(line) or YEAR_LINE.match(line) or UNIT_LINE.match(line))
+    return line.endswith(_FRAMING_ENDS) or bool(
+        _PART_TITLE.match(line) or YEAR_LINE.match(line) or UNIT_LINE.match(line)
+    )
+
+
+# A section heading is its name after a list marker of at most 6 characters besides white space
+# (目标十二：, （十二）、): a longer line, most paragraphs, is rejected before its numbering is parsed.
+_LONGEST_HEADING = 6 + max(map(len, GOAL_SECTIONS + MEASURE_SECTIONS))
 
 
 def _section_of(text: str) -> str | None:
+    if len(compact(text).rstrip("：:")) > _LONGEST_HEADING:
+        return None
     name = compact(strip_numbering(text)).rstrip("：:")
     if name in GOAL_SECTIONS or name in MEASURE_SECTIONS:
         return name

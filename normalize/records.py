@@ -11,7 +11,6 @@ are the flat tables, derived from the same fields.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import types
 import typing
@@ -193,8 +192,9 @@ class Report(_Record, kw_only=True):
             del indicator["source"]
         for table in data["unrecognised_tables"]:
             del table["page"]
-        canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+        # msgspec: the bytes json.dumps(ensure_ascii=False, sort_keys=True, compact) gave, in a sixth of the time
+        # (it was a quarter of the normaliser's); numbers as to_json writes them (0.00001, not 1e-05)
+        return hashlib.sha256(msgspec.json.encode(data, order="sorted")).hexdigest()[:16]
 
     def to_frames(self):
         """The warehouse tables for this report as pandas DataFrames, typed as TABLE_COLUMNS says."""

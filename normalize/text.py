@@ -36,6 +36,12 @@ _STYLES = {
 }
 # A run-on item starts after white space or a sentence end, never mid-phrase
 # (`提高2、3倍` is not item 2).
+_STYLE_ORDER = list(_STYLES)
+# The styles in one alternation: its first matching branch is the first style that matches, in one call.
+_FIRST_STYLE = re.compile("|".join(f"(?P<{style}>{pattern.pattern.replace('(?P<n>', f'(?P<{style}_n>')})"
+                                   for style, pattern in _STYLES.items()))  # fmt: skip
+# What every style's match starts with: a line starting with anything else is rejected without a regex.
+_MARKER_STARTS = frozenset("目（(0123456789０１２３４５６７８９一二三四五六七八九十")
 _RUN_ON = {
     style: re.compile(r"(?:(?<=[\s。；;！!？?，,：:])|^)" + pattern.pattern) for style, pattern in _STYLES.items()
 }
@@ -51,13 +57,21 @@ class Marker:
 def leading_marker(text: str) -> Marker | None:
     """The list numbering at the start of `text` (`目标1：`, `（一）`, `1、`, `一、`), if any."""
     stripped = text.lstrip()
+    if stripped[:1] not in _MARKER_STARTS:
+        return None
     offset = len(text) - len(stripped)
-    for style, pattern in _STYLES.items():
-        match = pattern.match(stripped)
-        if match:
-            number = chinese_numeral(match.group("n"))
-            if number is not None:
-                return Marker(style, number, offset + match.end())
+    found = _FIRST_STYLE.match(stripped)
+    if found is None:
+        return None
+    style = found.lastgroup
+    number = chinese_numeral(found.group(f"{style}_n"))
+    if number is not None:
+        return Marker(style, number, offset + found.end())
+    # its numeral is none (三三、): the styles after it may still match
+    for later in _STYLE_ORDER[_STYLE_ORDER.index(style) + 1 :]:
+        match = _STYLES[later].match(stripped)
+        if match and (number := chinese_numeral(match.group("n"))) is not None:
+            return Marker(later, number, offset + match.end())
     return None
 
 

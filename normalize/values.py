@@ -130,7 +130,7 @@ def chinese_numeral(text: str) -> int | None:
     if "十" not in text:
         return _CN_DIGITS[text] if len(text) == 1 else None
     tens, _, units = text.partition("十")
-    if len(tens) > 1 or len(units) > 1:
+    if len(tens) > 1 or len(units) > 1 or units == "十":  # 十十 is no numeral
         return None
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
 
@@ -140,6 +140,7 @@ _QUARTER = re.compile(r"(?:第)?([一二三四1-4])季度")
 _HALF = {"上半年": 6, "下半年": 12, "全年": 12, "年底": 12, "年末": 12}
 
 
+@lru_cache(maxsize=1024)  # a family's reports print the same few periods (1-3月, 二季度) for every project
 def period_month(period: str) -> int | None:
     """The month a spending-plan period ends in: `3月底` → 3, `二季度` → 6, `上半年` → 6."""
     text = _SPACE.sub("", to_halfwidth(period))

@@ -6,7 +6,17 @@ import sys
 import unicodedata
 
 from jixiao.normalize.labels import FUZZY_THRESHOLD, Match, _match, fold, match
-from jixiao.normalize.text import clean, compact, is_page_residue, leading_marker
+from jixiao.normalize.prose import GOAL_SECTIONS, MEASURE_SECTIONS, UNIT_LINE, YEAR_LINE, _section_of, is_framing
+from jixiao.normalize.text import (
+    _MARKER_STARTS,
+    _STYLES,
+    clean,
+    compact,
+    is_page_residue,
+    leading_marker,
+    strip_numbering,
+)
+from jixiao.normalize.values import chinese_numeral, to_halfwidth
 from jixiao.normalize.vocabulary import PATTERNS, SPELLINGS
 
 _WS = re.compile(r"[\s\u3000\u00a0]+")  # the white space clean/compact fold, as a regular expression
@@ -102,3 +112,61 @@ def test_page_residue_and_markers_unchanged_by_their_quick_rejections():
         )
         assert is_page_residue(line) == bool(page or toc.search(line)), line
     assert [bool(leading_marker(line)) for line in lines[:5]] == [True, True, True, True, False]
+
+
+def test_only_the_marker_starts_can_start_a_list_marker():
+    """leading_marker rejects a line by its first character: no other character starts any style's match."""
+    # each style's canonical marker with its first character replaced: what that first position accepts
+    tails = {"target": "标1：", "paren": "1）", "dun": "、", "dot": "."}
+    starting = {
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if any(_STYLES[style].match(chr(c) + tail) for style, tail in tails.items())
+    }
+    assert starting == _MARKER_STARTS
+
+
+def test_leading_marker_is_the_first_style_whose_match_has_a_numeral():
+    def plain(text: str):
+        stripped = text.lstrip()
+        for style, pattern in _STYLES.items():
+            found = pattern.match(stripped)
+            if found and chinese_numeral(found.group("n")) is not None:
+                return style, chinese_numeral(found.group("n")), len(text) - len(stripped) + found.end()
+        return None
+
+    rng = random.Random(5)
+    pieces = list("目标（()）一二三十两1２0、.．:：) x中") + ["目标", "  ", "\u3000"]
+    no_numeral = 0  # lines whose first matching style has no numeral (三三、): the later styles are tried
+    for _ in range(20000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 8)))
+        marker = leading_marker(text)
+        assert ((marker.style, marker.number, marker.end) if marker else None) == plain(text), text
+        first = next((p.match(text.lstrip()) for p in _STYLES.values() if p.match(text.lstrip())), None)
+        no_numeral += bool(first and chinese_numeral(first.group("n")) is None)
+    assert no_numeral > 20
+
+
+def test_section_headings_and_framing_lines_unchanged_by_their_quick_tests():
+    framing = re.compile(
+        r"^(第[一二三四五六七八九十]+部分|部门整体绩效目标|预算项目绩效目标|项目绩效目标"
+        r"|.*(?:绩效目标表|申报表|自评表|绩效目标))$"
+    )
+    names = GOAL_SECTIONS + MEASURE_SECTIONS
+
+    def plain_section(text: str) -> str | None:
+        name = compact(strip_numbering(text)).rstrip("：:")
+        return name if name in names else None
+
+    rng = random.Random(13)
+    markers = ["目标十二：", "目标 1 ", "（十二）、", "(3).", "十二、", "12.", "1)", "一 、", "第三部分", ""]
+    pieces = list(names) + markers + ["：", ":", " ", "\u3000", "表", "年", "2020", "单位：万元", "申报表", "x"]
+    sections = framed = 0
+    for _ in range(20000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 5)))
+        assert _section_of(text) == plain_section(text), text
+        sections += plain_section(text) is not None
+        line = compact(to_halfwidth(text))
+        framed += bool(framing.match(line))
+        assert is_framing(text) == bool(framing.match(line) or YEAR_LINE.match(line) or UNIT_LINE.match(line)), text
+    assert sections > 500 and framed > 2000

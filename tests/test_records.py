@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -45,6 +46,33 @@ def test_content_id_changes_with_the_content():
     before = report.content_digest()
     report.projects[0].indicators[0].value_raw = "≥96%"
     assert report.content_digest() != before
+
+
+def test_content_id_is_the_digest_of_sorted_compact_json_with_numbers_as_the_report_json_has_them():
+    report = extract_file(SEED_TXT)
+    indicator = report.projects[0].indicators[0]
+    indicator.extra = {"备注": 'a "quoted" \\ tab\t line\u2028 𠀀', "B": "\x01", "a": "", "分值": "10"}
+
+    def digest(canonical: str) -> str:
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+    def canonical_dict() -> dict:
+        data = report.to_dict()
+        del data["source"]
+        del data["report"]["report_id"], data["report"]["content_id"]
+        for item in data["department_indicators"] + [i for p in data["projects"] for i in p["indicators"]]:
+            del item["source"]
+        for table in data["unrecognised_tables"]:
+            del table["page"]
+        return data
+
+    # strings and ordinary numbers: exactly the json.dumps form content_id had before issue 10.5
+    assert report.content_digest() == digest(json.dumps(canonical_dict(), ensure_ascii=False, sort_keys=True,
+                                                        separators=(",", ":")))  # fmt: skip
+    indicator.value = 0.00001
+    text = json.dumps(canonical_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert report.content_digest() == digest(text.replace('"value":1e-05', '"value":0.00001'))
+    assert b'"value": 0.00001' in report.to_json()
 
 
 def test_warning_keys_are_the_one_based_seqs_of_what_where_points_at():

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from jixiao.normalize.text import leading_marker
 from jixiao.normalize.values import (
     IndicatorValue,
     chinese_numeral,
@@ -109,6 +110,15 @@ def test_percent(text, pct):
 @pytest.mark.parametrize(("text", "n"), [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("九十九", 99), ("7", 7)])
 def test_chinese_numerals(text, n):
     assert chinese_numeral(text) == n
+
+
+@pytest.mark.parametrize("text", ["十十", "二十十", "三三", "十一十", "", "廿"])
+def test_not_chinese_numerals(text):
+    assert chinese_numeral(text) is None
+
+
+def test_a_line_numbered_with_no_numeral_has_no_marker():
+    assert leading_marker("十十、加强管理") is None  # it raised KeyError('十')
 
 
 # --- properties ------------------------------------------------------------

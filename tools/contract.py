@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
+
+import msgspec
 
 
 def content_id(doc: dict) -> str:
@@ -25,8 +26,8 @@ def content_id(doc: dict) -> str:
         indicator.pop("source", None)
     for table in data["unrecognised_tables"]:
         table.pop("page", None)
-    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+    canonical = msgspec.json.encode(data, order="sorted")  # compact UTF-8, numbers as the report's JSON has them
+    return hashlib.sha256(canonical).hexdigest()[:16]
 
 
 def complete(doc: dict) -> dict:

@@ -20,7 +20,7 @@ from jixiao.normalize.labels import fold
 from jixiao.normalize.layouts.signature import Signature
 from jixiao.normalize.records import Goal, Project, Report, ReportWarning, SpendingPoint
 from jixiao.normalize.rows import Reading
-from jixiao.normalize.text import clean, clean_or_none, compact, split_numbered
+from jixiao.normalize.text import clean, clean_or_none, split_numbered
 from jixiao.normalize.values import parse_number, parse_percent, period_month, to_halfwidth
 
 NAME = "hebei"
@@ -75,7 +75,7 @@ class _TableReader:
     def read(self) -> None:
         rows = self.table.rows()
         for index, row in enumerate(rows):
-            if any(compact(cell.text) for cell in row):
+            if any(cell.text.strip() for cell in row):
                 self._row(index, row)
         if self.project is not None and self.grid is None:
             self._warn(
@@ -96,7 +96,7 @@ class _TableReader:
     def _row(self, index: int, row: list[Cell]) -> None:
         # A label merged down from a row above (a docx vMerge, a PDF span) says
         # what that row was, not this one: the text export shows it empty here.
-        labels = {_label(cell) for cell in row if cell.row == index}
+        labels = {fold(cell.text).text for cell in row if cell.row == index}  # _label, inlined: every row's cells
         if self.grid is not None and labels.isdisjoint(_GRID_ENDS):
             self._indicator(index, row)
             return
