@@ -119,9 +119,11 @@ def _make_line(band: list[Glyph], page: int) -> TextLine | None:
         text = char.text
         space = text.isspace()
         if not space and not previous_space:
-            cjk_side = is_cjk(text[:1] or " ") or is_cjk(previous.text[-1:] or " ")
-            ratio = _GAP_SPACE_CJK if cjk_side else _GAP_SPACE_LATIN
-            if char.x0 - previous.x1 > ratio * max(char.size, 1.0):
+            gap, size = char.x0 - previous.x1, max(char.size, 1.0)
+            # most glyphs touch: the script is looked at only for a gap that could be a space
+            if gap > _GAP_SPACE_LATIN * size and (
+                gap > _GAP_SPACE_CJK * size or not (is_cjk(text[:1] or " ") or is_cjk(previous.text[-1:] or " "))
+            ):
                 parts.append(" ")
         parts.append(text)
         previous, previous_space = char, space
