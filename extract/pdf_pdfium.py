@@ -122,8 +122,9 @@ class PdfiumPage:
         glyphs: list[Glyph] = []
         append = glyphs.append
         unmapped = 0
-        origin = (ctypes.c_double * 2)()
-        origin_x, origin_y = ctypes.addressof(origin), ctypes.addressof(origin) + ctypes.sizeof(ctypes.c_double)
+        text_page = ctypes.c_void_p(raw)  # as the per-character calls take it
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        at_x, at_y = ctypes.byref(origin_x), ctypes.byref(origin_y)
         width = ctypes.c_float()
         matrix = pdfium_c.FS_MATRIX()
         run_key = None
@@ -136,11 +137,11 @@ class PdfiumPage:
         box_left, box_top = self._box[0], self._box[3]
         get_object, map_error, get_origin, generated = _TEXT_OBJECT, _MAP_ERROR, _ORIGIN, _GENERATED
         for index in range(count):
-            key = get_object(raw, index)
+            key = get_object(text_page, index)
             if not key:
                 continue  # a line break pdfium inferred
             code = codes[index]
-            if code == 0x20 and generated(raw, index):
+            if code == 0x20 and generated(text_page, index):
                 continue  # a space pdfium inferred (the only kind it places in a text object); the assembly infers its own
             if key != run_key:
                 run_key = key
@@ -151,7 +152,7 @@ class PdfiumPage:
                 advances = widths.get(font)
                 if advances is None:
                     advances = widths[font] = {}
-            if map_error(raw, index):
+            if map_error(text_page, index):
                 unmapped += 1
                 text = "\ufffd"
             else:
@@ -161,8 +162,8 @@ class PdfiumPage:
                 _GLYPH_WIDTH(font, code, 1.0, ctypes.addressof(width))
                 advance = advances[code] = width.value
             advance *= scale
-            get_origin(raw, index, origin_x, origin_y)
-            x, y = origin[0], origin[1]
+            get_origin(text_page, index, at_x, at_y)
+            x, y = origin_x.value, origin_y.value
             left, top = (x - box_left, box_top - y) if upright else display(x, y)
             left, top = left - low_x, top - low_y  # the em box's bottom
             ax, ay = along_x * advance, along_y * advance
@@ -355,11 +356,19 @@ def _plain(function, restype, *argtypes):
 
 
 _P, _I = ctypes.c_void_p, ctypes.c_int
-_TEXT_OBJECT = _plain(pdfium_c.FPDFText_GetTextObject, _P, _P, _I)
 _UNICODE = _plain(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
-_MAP_ERROR = _plain(pdfium_c.FPDFText_HasUnicodeMapError, _I, _P, _I)
-_GENERATED = _plain(pdfium_c.FPDFText_IsGenerated, _I, _P, _I)
-_ORIGIN = _plain(pdfium_c.FPDFText_GetCharOrigin, _I, _P, _I, _P, _P)
+
+
+def _per_character(function, restype):
+    """A pdfium function called for every character, without argument types: ctypes then converts
+    nothing (a third of a call's cost), so it must be given ctypes objects for pointers and an int index."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_TEXT_OBJECT = _per_character(pdfium_c.FPDFText_GetTextObject, _P)
+_MAP_ERROR = _per_character(pdfium_c.FPDFText_HasUnicodeMapError, _I)
+_GENERATED = _per_character(pdfium_c.FPDFText_IsGenerated, _I)
+_ORIGIN = _per_character(pdfium_c.FPDFText_GetCharOrigin, _I)
 _MATRIX = _plain(pdfium_c.FPDFText_GetMatrix, _I, _P, _I, _P)
 _FONT_SIZE = _plain(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _P, _I)
 _FONT = _plain(pdfium_c.FPDFTextObj_GetFont, _P, _P)
