@@ -97,13 +97,15 @@ def build_fragment(bboxes: list[Box], chars: list[Glyph], page: int) -> tuple[Fr
     glyphs: dict[int, list[Glyph]] = {}
     stray = []
     for char in chars:
-        r = bisect_right(ys, (char.top + char.bottom) / 2) - 1
-        c = bisect_right(xs, (char.x0 + char.x1) / 2) - 1
-        number = owner.get((r, c))
+        number = owner.get(
+            (bisect_right(ys, (char.top + char.bottom) / 2) - 1, bisect_right(xs, (char.x0 + char.x1) / 2) - 1)
+        )
         if number is None:
             stray.append(char)
+        elif number in glyphs:
+            glyphs[number].append(char)
         else:
-            glyphs.setdefault(number, []).append(char)
+            glyphs[number] = [char]
     cells = []
     for number, (x0, top, x1, bottom) in enumerate(bboxes):
         row, row_end = spans[number]

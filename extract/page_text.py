@@ -80,15 +80,19 @@ def group_lines(chars: list[Glyph], page: int) -> list[TextLine]:
     ordered = sorted(chars, key=_TOP_THEN_X0)
     bands: list[list[Glyph]] = []
     band_bottom = band_mid = None
+    band: list[Glyph] = []
     for char in ordered:
-        mid = (char.top + char.bottom) / 2
+        top, bottom = char.top, char.bottom
+        mid = (top + bottom) / 2
         # a glyph belongs to the band its middle falls into
-        if bands and mid < band_bottom and abs(mid - band_mid) < (char.bottom - char.top) * 0.6:
-            bands[-1].append(char)
-            band_bottom = max(band_bottom, char.bottom)
+        if band and mid < band_bottom and abs(mid - band_mid) < (bottom - top) * 0.6:
+            band.append(char)
+            if bottom > band_bottom:
+                band_bottom = bottom
         else:
-            bands.append([char])
-            band_bottom, band_mid = char.bottom, mid
+            band = [char]
+            bands.append(band)
+            band_bottom, band_mid = bottom, mid
     return [line for band in bands if (line := _make_line(band, page)) is not None]
 
 
@@ -97,48 +101,49 @@ _X0 = attrgetter("x0")
 
 
 def _make_line(band: list[Glyph], page: int) -> TextLine | None:
-    # One pass each for duplicates, spacing and the line's extent: a page has a few hundred lines.
-    glyphs: list[Glyph] = []
-    previous = None
+    # One pass for duplicates, spacing and the line's extent: a page has a few hundred lines.
+    parts: list[str] = []
+    visible: list[Glyph] = []
+    previous, previous_space = None, True
+    x1 = top = bottom = 0.0
+    bold = 0
     for char in sorted(band, key=_X0):
+        text = char.text
         if (
             previous is not None
-            and char.text == previous.text
+            and text == previous.text
             and abs(char.x0 - previous.x0) < _DUPLICATE_TOLERANCE
             and abs(char.top - previous.top) < _DUPLICATE_TOLERANCE
         ):
             continue
-        glyphs.append(char)
-        previous = char
-    visible = [c for c in glyphs if not c.text.isspace()]
-    if not visible:
-        return None
-    parts: list[str] = []
-    previous, previous_space = None, True
-    for char in glyphs:
-        text = char.text
         space = text.isspace()
-        if not space and not previous_space:
-            cjk_side = is_cjk(text[:1] or " ") or is_cjk(previous.text[-1:] or " ")
-            ratio = _GAP_SPACE_CJK if cjk_side else _GAP_SPACE_LATIN
-            if char.x0 - previous.x1 > ratio * max(char.size, 1.0):
-                parts.append(" ")
+        if not space:
+            if not previous_space:
+                gap, size = char.x0 - previous.x1, max(char.size, 1.0)
+                # most glyphs touch: the script is looked at only for a gap that could be a space
+                if gap > _GAP_SPACE_LATIN * size and (
+                    gap > _GAP_SPACE_CJK * size or not (is_cjk(text[:1] or " ") or is_cjk(previous.text[-1:] or " "))
+                ):
+                    parts.append(" ")
+            if not visible:
+                x1, top, bottom = char.x1, char.top, char.bottom
+            else:  # as max() and min() would
+                if char.x1 > x1:
+                    x1 = char.x1
+                if char.top < top:
+                    top = char.top
+                if char.bottom > bottom:
+                    bottom = char.bottom
+            bold += char.bold
+            visible.append(char)
         parts.append(text)
         previous, previous_space = char, space
-    first = visible[0]
-    x1, top, bottom, bold = first.x1, first.top, first.bottom, 0
-    for c in visible:  # as max(), min() and sum() would, in one pass
-        if c.x1 > x1:
-            x1 = c.x1
-        if c.top < top:
-            top = c.top
-        if c.bottom > bottom:
-            bottom = c.bottom
-        bold += c.bold
+    if not visible:
+        return None
     sizes = sorted([c.size for c in visible])
     return TextLine(
         text="".join(parts).strip(),
-        x0=first.x0,
+        x0=visible[0].x0,
         x1=x1,
         top=top,
         bottom=bottom,

@@ -177,8 +177,7 @@ def _read_page(
         if read.refused:
             message = f"page {number} {read.refused}; its text read without tables"
             notes.append(("pdf_page_too_many_lines", message))
-        visible = sum(not glyph.text.isspace() for glyph in read.content.glyphs)
-        if read.unmapped * 2 > visible:
+        if read.unmapped and read.unmapped * 2 > sum(not glyph.text.isspace() for glyph in read.content.glyphs):
             content = _ocr(source, dpi, notes)
             if content is None:
                 return PageItems(number=number, height=facts.height), False

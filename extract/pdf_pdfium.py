@@ -107,61 +107,63 @@ class PdfiumPage:
 
     def content(self) -> PageRead:
         """The page's glyphs and segments, and what pdfium could not read of it."""
-        glyphs, unmapped = self._glyphs()
+        glyphs, unmapped, placed = self._glyphs()
         walk = _Walk()
-        refused = self._walk(walk)
+        refused = self._walk(walk, placed)
         glyphs.extend(walk.spaces)
         content = PageContent(self.number, self.width, self.height, glyphs, walk.segments, rotation=self.rotation)
         return PageRead(content, unmapped, walk.unplaced, refused)
 
-    def _glyphs(self) -> tuple[list[Glyph], int]:
+    def _glyphs(self) -> tuple[list[Glyph], int, set[int]]:
+        """The text page's glyphs, how many have no Unicode, and the text objects they come from."""
         raw = ctypes.cast(self.text_page.raw, ctypes.c_void_p).value
         count = pdfium_c.FPDFText_CountChars(self.text_page.raw)
+        codes = self._codes(raw, count)
         glyphs: list[Glyph] = []
         append = glyphs.append
         unmapped = 0
-        origin = (ctypes.c_double * 2)()
-        origin_x, origin_y = ctypes.addressof(origin), ctypes.addressof(origin) + ctypes.sizeof(ctypes.c_double)
-        matrix = pdfium_c.FS_MATRIX()
+        text_page = ctypes.c_void_p(raw)  # as the per-character calls take it
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        at_x, at_y = ctypes.byref(origin_x), ctypes.byref(origin_y)
         width = ctypes.c_float()
+        matrix = pdfium_c.FS_MATRIX()
         run_key = None
-        widths: dict[tuple[int, int], float] = {}
+        placed: set[int] = set()
+        runs: dict[tuple, tuple] = {}
+        widths: dict[int, dict[int, float]] = {}
         fonts: dict[int, bool] = {}
-        display = self._display
-        origin_shown = display(0.0, 0.0)
         upright = self.rotation == 0  # most pages: `_display` inlined
+        display = self._display
         box_left, box_top = self._box[0], self._box[3]
-        get_object, get_unicode, map_error = _TEXT_OBJECT, _UNICODE, _MAP_ERROR
-        get_origin, generated = _ORIGIN, _GENERATED
+        get_object, map_error, get_origin, generated = _TEXT_OBJECT, _MAP_ERROR, _ORIGIN, _GENERATED
         for index in range(count):
-            key = get_object(raw, index)
+            key = get_object(text_page, index)
             if not key:
                 continue  # a line break pdfium inferred
-            code = get_unicode(raw, index)
-            if code == 0x20 and generated(raw, index):
+            code = codes[index]
+            if code == 0x20 and generated(text_page, index):
                 continue  # a space pdfium inferred (the only kind it places in a text object); the assembly infers its own
             if key != run_key:
                 run_key = key
-                font, size, (ux, uy), (vx, vy), scale, bold = self._run(raw, index, key, matrix, fonts)
-                # the run's directions as displayed (`_display` less its shift), and its em box's height
-                along_x, along_y = (a - b for a, b in zip(display(ux, uy), origin_shown, strict=True))
-                up_x, up_y = (a - b for a, b in zip(display(vx, vy), origin_shown, strict=True))
-                hx, hy = up_x * size, up_y * size
-                low_x, low_y = hx * _DESCENT, hy * _DESCENT
-                h_min_x, h_min_y = min(0.0, hx), min(0.0, hy)
-                h_max_x, h_max_y = max(0.0, hx), max(0.0, hy)
-            if map_error(raw, index):
+                placed.add(key)
+                font, scale, size, bold, low_x, low_y, along_x, along_y, h_min_x, h_min_y, h_max_x, h_max_y = self._run(
+                    raw, index, key, matrix, runs, fonts
+                )
+                advances = widths.get(font)
+                if advances is None:
+                    advances = widths[font] = {}
+            if map_error(text_page, index):
                 unmapped += 1
                 text = "\ufffd"
             else:
                 text = chr(code) if code < 0x110000 else "\ufffd"
-            advance = widths.get((font, code))
+            advance = advances.get(code)
             if advance is None:
                 _GLYPH_WIDTH(font, code, 1.0, ctypes.addressof(width))
-                advance = widths[(font, code)] = width.value
+                advance = advances[code] = width.value
             advance *= scale
-            get_origin(raw, index, origin_x, origin_y)
-            x, y = origin
+            get_origin(text_page, index, at_x, at_y)
+            x, y = origin_x.value, origin_y.value
             left, top = (x - box_left, box_top - y) if upright else display(x, y)
             left, top = left - low_x, top - low_y  # the em box's bottom
             ax, ay = along_x * advance, along_y * advance
@@ -176,35 +178,78 @@ class PdfiumPage:
                     bold,
                 )
             )
-        return glyphs, unmapped
+        return glyphs, unmapped, placed
 
-    def _run(self, raw: int, index: int, text_object: int, matrix, fonts: dict[int, bool]) -> tuple:
-        """What the characters of one text object share: font, size, direction, bold."""
+    def _codes(self, raw: int, count: int) -> list[int]:
+        """Each character's Unicode, from the page's text in one call when it lines up with the characters.
+
+        It does unless pdfium leaves a character out of the text (a control
+        character) or a pair of characters decodes as one (a surrogate pair):
+        then the text is shorter and each is asked for.  The text holds U+FFFE
+        for a character without Unicode and for a hyphen that ends a line
+        (pdfium's code 2 there); those are asked for too.
+        """
+        text = self.text_page.get_text_range(0, count)
+        if len(text) != count:
+            return [_UNICODE(raw, index) for index in range(count)]
+        codes = [ord(char) for char in text]
+        if "\ufffe" in text:
+            for index, code in enumerate(codes):
+                if code == 0xFFFE:
+                    codes[index] = _UNICODE(raw, index)
+        return codes
+
+    def _run(self, raw: int, index: int, text_object: int, matrix, runs: dict, fonts: dict[int, bool]) -> tuple:
+        """What the characters of one text object share: font, advance scale, size, bold, and their em box
+        as displayed (the offset to its bottom, the run's direction, the box's reach from the baseline)."""
         _MATRIX(raw, index, ctypes.addressof(matrix))
-        along = (matrix.a**2 + matrix.b**2) ** 0.5 or 1.0
-        up = (matrix.c**2 + matrix.d**2) ** 0.5 or 1.0
         font_size = _FONT_SIZE(raw, index)
         font = _FONT(text_object) or 0
+        key = (matrix.a, matrix.b, matrix.c, matrix.d, font_size, font)
+        run = runs.get(key)
+        if run is not None:
+            return run
+        along = (matrix.a**2 + matrix.b**2) ** 0.5 or 1.0
+        up = (matrix.c**2 + matrix.d**2) ** 0.5 or 1.0
         bold = fonts.get(font)
         if bold is None:
             bold = fonts[font] = is_bold_font(_font_name(ctypes.cast(font, pdfium_c.FPDF_FONT)))
-        return (
+        size = font_size * up
+        ux, uy = matrix.a / along, matrix.b / along
+        vx, vy = matrix.c / up, matrix.d / up
+        # the run's directions as displayed (`_display` less its shift), and its em box's height
+        display = self._display
+        origin_shown = display(0.0, 0.0)
+        along_x, along_y = (a - b for a, b in zip(display(ux, uy), origin_shown, strict=True))
+        up_x, up_y = (a - b for a, b in zip(display(vx, vy), origin_shown, strict=True))
+        hx, hy = up_x * size, up_y * size
+        run = runs[key] = (
             font,
-            font_size * up,
-            (matrix.a / along, matrix.b / along),
-            (matrix.c / up, matrix.d / up),
             font_size * along,
+            size,
             bold,
+            hx * _DESCENT,
+            hy * _DESCENT,
+            along_x,
+            along_y,
+            min(0.0, hx),
+            min(0.0, hy),
+            max(0.0, hx),
+            max(0.0, hy),
         )
+        return run
 
-    def _walk(self, walk: _Walk) -> str | None:
-        """Collect every path's segments and count unplaced text; the reason when the page draws too much."""
+    def _walk(self, walk: _Walk, placed: set[int]) -> str | None:
+        """Collect every path's segments and count unplaced text (of the text objects not in `placed`,
+        those the text page holds); the reason when the page draws too much."""
         if self.objects > MAX_PAGE_OBJECTS:
             return f"draws {self.objects} objects (more than {MAX_PAGE_OBJECTS})"
         identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         stack = [(ctypes.cast(self.page.raw, ctypes.c_void_p).value, identity, 0, True)]
         matrix = pdfium_c.FS_MATRIX()
         matrix_at = ctypes.addressof(matrix)
+        bounds = (ctypes.c_float * 4)()
+        path, text, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
         while stack:
             holder, outer, depth, is_page = stack.pop()
             count = _PAGE_OBJECTS(holder) if is_page else _FORM_OBJECTS(holder)
@@ -215,15 +260,15 @@ class PdfiumPage:
             for index in range(count):
                 item = _PAGE_OBJECT(holder, index) if is_page else _FORM_OBJECT(holder, index)
                 kind = _OBJECT_TYPE(item)
-                if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_TEXT):
+                if kind not in (path, form, text) or (kind == text and item in placed):
                     continue
                 if not _OBJECT_MATRIX(item, matrix_at):
                     continue
                 own = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-                if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                    self._left_out(item, own, walk)
+                if kind == text:
+                    self._left_out(item, own, bounds, walk)
                     continue
-                if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                if kind == form:
                     if depth < _MAX_FORM_DEPTH:
                         stack.append((item, own, depth + 1, False))
                     continue
@@ -232,7 +277,7 @@ class PdfiumPage:
                     return f"draws more than {MAX_PATH_POINTS} path points"
         return None
 
-    def _left_out(self, text_object, matrix: tuple, walk: _Walk) -> None:
+    def _left_out(self, text_object, matrix: tuple, bounds, walk: _Walk) -> None:
         """A text object pdfium's text page leaves out: a space to add, or text lost (counted in `unplaced`).
 
         pdfium drops a text object whose box has no width.  In an embedded
@@ -243,11 +288,10 @@ class PdfiumPage:
         without CJK fonts) and give them no box: a run of one character, or
         a column of them, is then lost.
         """
-        bounds = (ctypes.c_float * 4)()
         at, step = ctypes.addressof(bounds), ctypes.sizeof(ctypes.c_float)
         if not _BOUNDS(text_object, at, at + step, at + 2 * step, at + 3 * step):
             return
-        left, _, right, _ = bounds
+        left, right = bounds[0], bounds[2]
         if right - left >= 0.01:
             return
         font = _FONT(text_object)
@@ -312,11 +356,19 @@ def _plain(function, restype, *argtypes):
 
 
 _P, _I = ctypes.c_void_p, ctypes.c_int
-_TEXT_OBJECT = _plain(pdfium_c.FPDFText_GetTextObject, _P, _P, _I)
 _UNICODE = _plain(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
-_MAP_ERROR = _plain(pdfium_c.FPDFText_HasUnicodeMapError, _I, _P, _I)
-_GENERATED = _plain(pdfium_c.FPDFText_IsGenerated, _I, _P, _I)
-_ORIGIN = _plain(pdfium_c.FPDFText_GetCharOrigin, _I, _P, _I, _P, _P)
+
+
+def _per_character(function, restype):
+    """A pdfium function called for every character, without argument types: ctypes then converts
+    nothing (a third of a call's cost), so it must be given ctypes objects for pointers and an int index."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_TEXT_OBJECT = _per_character(pdfium_c.FPDFText_GetTextObject, _P)
+_MAP_ERROR = _per_character(pdfium_c.FPDFText_HasUnicodeMapError, _I)
+_GENERATED = _per_character(pdfium_c.FPDFText_IsGenerated, _I)
+_ORIGIN = _per_character(pdfium_c.FPDFText_GetCharOrigin, _I)
 _MATRIX = _plain(pdfium_c.FPDFText_GetMatrix, _I, _P, _I, _P)
 _FONT_SIZE = _plain(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _P, _I)
 _FONT = _plain(pdfium_c.FPDFTextObj_GetFont, _P, _P)

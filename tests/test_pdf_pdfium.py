@@ -79,3 +79,33 @@ def test_a_single_glyph_in_a_font_pdfium_lacks_is_read_by_pdfminer(tmp_path):
                 "page 1: 1 of its text runs are in a font that is not embedded and that pdfium lacks; read by pdfminer",
             )
         ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "code"),
+    [(["a\U00020000中b"], 0xD840), (["exam-", "ple"], 2)],
+    ids=["beyond the BMP", "hyphen ending a line"],
+)
+def test_characters_the_page_text_gives_otherwise_are_read_one_by_one(lines, code):
+    """pdfium's page text (one call) stands for each character's Unicode only where the two agree:
+    a character beyond the BMP is two characters on the text page but one in the text, and a hyphen
+    ending a line is code 2 on the text page but U+FFFE in the text."""
+    from jixiao.extract.pdf_pdfium import PdfiumPage
+
+    page = PageDrawing()
+    for number, line in enumerate(lines):
+        page.text(72, 72 + 20 * number, line)
+    document = pypdfium2.PdfDocument(pdf_bytes([page]))
+    source = PdfiumPage(document[0], 1)
+    try:
+        text_page = source.text_page.raw
+        codes = [
+            pypdfium2.raw.FPDFText_GetUnicode(text_page, index)
+            for index in range(source.text_page.count_chars())
+            if pypdfium2.raw.FPDFText_GetTextObject(text_page, index)
+        ]
+        assert code in codes
+        assert [glyph.text for glyph in source.content().content.glyphs] == [chr(code) for code in codes]
+    finally:
+        source.close()
+        document.close()
