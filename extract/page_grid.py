@@ -18,16 +18,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
-import pdfplumber.table
 from jixiao.extract.page import Glyph, Segment
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 from pdfplumber.utils import filter_edges
-
-# `intersections_to_cells` defines a helper on each of its thousands of inner calls whose return
-# annotation, `Set[T_bbox]`, is evaluated every time: typing hashes the nested alias, a third of the
-# table finder's time.  The builtin `set` is subscripted without hashing; pdfplumber.table uses the
-# name for annotations only (pdfplumber 0.11).
-pdfplumber.table.Set = set
 
 _EDGE_TOLERANCE = 2.0  # points: edges closer than this are the same grid line
 _MIN_RULE = 30.0  # points: a shorter horizontal line is an underline or a tick, not a table rule
