@@ -33,9 +33,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -60,6 +59,7 @@ MANIFEST_COLUMNS = {
     "measures": "Int64", "warnings": "Int64", "unrecognised_tables": "Int64", "seconds": "Float64", "output": "string", "resumed": "boolean",
 }  # fmt: skip
 CONVERTED = ("ok", "warnings", "partial")
+MANIFEST_CHUNK = 1_000  # manifest rows unpacked at once where all of them are written (a Parquet row group each)
 STATE_DIR = ".state"
 # OUT/.state/manifest.index: the manifest's rows and which resume records this reading code checked (see Store)
 STORE_INDEX = "manifest.index"
@@ -95,7 +95,7 @@ OS_FILES = {"thumbs.db": "Windows thumbnail cache", "ehthumbs.db": "Windows thum
 OS_PREFIXES = {"._": "macOS resource fork", "~$": "Office lock file"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
     input: str  # the file as given, absolute
     relative: str  # its name in OUT (its path under its input root, led by the root's name on a collision)
@@ -105,20 +105,21 @@ class Job:
     scanned_pages: int = 0  # pages that need OCR: each adds BatchOptions.ocr_page_timeout to the timeout
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Found:
-    """One input file: its absolute path, its path under its root, and that root."""
+    """One input file: its absolute path, its path under its root, and that root (strings, not Paths: the list
+    of them is most of what a batch holds per input while it plans)."""
 
-    path: Path
+    path: str
     relative: str
     root: Path  # the folder given, or a file's own folder
     explicit: bool  # named on the command line (never skipped as junk)
     refused: str | None = None  # why it is not read at all (a FIFO, a device, a symbolic link loop)
+    key: str = field(init=False)  # its `input` in the manifest (asked several times per input)
 
-    @cached_property
-    def key(self) -> str:
-        """Its `input` in the manifest (asked several times per input: a resume does little else)."""
-        return input_key(self.path)
+    def __post_init__(self) -> None:
+        key = input_key(self.path)
+        object.__setattr__(self, "key", self.path if key == self.path else key)  # one string unless escaped
 
 
 @dataclass(frozen=True)
@@ -153,11 +154,11 @@ def find_inputs(
     A file found twice (a folder and a file in it both given) is taken once.
     """
     out_resolved = out_dir.resolve() if out_dir else None
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in map(Path, inputs):
         if not given.is_dir():
             resolved = given.resolve()
-            found = [Found(resolved, printable(given.name), resolved.parent, True, not_a_regular_file(given))]
+            found = [Found(str(resolved), printable(given.name), resolved.parent, True, not_a_regular_file(given))]
         else:
             root = given.resolve()
             out_inside = out_resolved is not None and out_resolved.is_relative_to(root)
@@ -165,8 +166,8 @@ def find_inputs(
             for relative, refused in _files_under(root):
                 if _is_hidden_or_sidecar(relative) or not _selected(relative, include, exclude):
                     continue
-                path = root / relative
-                if out_inside and not refused and path.resolve().is_relative_to(out_resolved):
+                path = os.path.join(root, relative)
+                if out_inside and not refused and Path(path).resolve().is_relative_to(out_resolved):
                     continue
                 found.append(Found(path, printable(relative), root, False, refused))
         for item in found:
@@ -201,20 +202,22 @@ def _files_under(folder: Path) -> list[tuple[str, str | None]]:
     return sorted(found, key=lambda item: item[0].split("/"))
 
 
-def make_job(path: Path, relative: str, optional: bool = False, sha256: str | None = None) -> Job:
+def make_job(path: str | Path, relative: str, optional: bool = False, sha256: str | None = None) -> Job:
     """Hash the file (unless given) and sniff its head; OSError when it cannot be read."""
     kind = sniff(path)
     if kind == PDF:  # the PDF reader's libraries only for PDFs
         from jixiao.extract.pdf import scanned_pages
 
-        scanned = scanned_pages(path)
+        scanned = scanned_pages(Path(path))
     elif kind in PAGE_IMAGES:  # every frame of a page image is read by OCR
         from jixiao.extract.image import count_pages
 
-        scanned = count_pages(path)
+        scanned = count_pages(Path(path))
     else:
         scanned = 0
-    return Job(str(path.resolve()), relative, sha256 or sha256_of(path), kind, optional, scanned)
+    resolved = os.path.realpath(path)
+    resolved = path if resolved == path else resolved  # one string per input where they are the same
+    return Job(resolved, relative, sha256 or sha256_of(path), kind, optional, scanned)
 
 
 def job_timeout(job: Job, options: BatchOptions) -> float:
@@ -257,8 +260,35 @@ def input_key(path: Path | str) -> str:
     return printable(str(path))
 
 
-def name_inputs(found: list[Found], store: dict[str, dict]) -> dict[Path, str]:
-    """Each input's name in OUT: the name it already has there, else its path under its root.
+_encode_row = msgspec.json.Encoder().encode
+_decode_row = msgspec.json.Decoder(list).decode
+
+
+def pack(row: dict) -> bytes:
+    """A manifest row as the parent holds it until the manifest is written, and as the index stores it: its values
+    in MANIFEST_COLUMNS' order, as JSON (a sixth of a dict's memory: a batch's memory grows little with its size)."""
+    return _encode_row([row.get(column) for column in MANIFEST_COLUMNS])
+
+
+def unpack(packed: bytes) -> dict:
+    return dict(zip(MANIFEST_COLUMNS, _decode_row(packed), strict=True))
+
+
+class Rows:
+    """Packed manifest rows, unpacked one at a time as they are read: `for row in rows` gives dicts."""
+
+    def __init__(self, packed: list[bytes]):
+        self.packed = packed
+
+    def __iter__(self) -> Iterator[dict]:
+        return map(unpack, self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+
+def name_inputs(found: list[Found], store: dict[str, bytes]) -> dict[str, str]:
+    """Each input's name in OUT (by its `key`): the name it already has there, else its path under its root.
 
     When that path is taken (by another root's file in this run, or by another
     input OUT holds), every new file of each root involved is named with the
@@ -266,17 +296,18 @@ def name_inputs(found: list[Found], store: dict[str, dict]) -> dict[Path, str]:
     folder's path when the names are equal too).  Names OUT holds never
     change, so re-runs resume and the store keeps one name per input.
     """
-    names = {f.path: store[f.key]["path"] for f in found if f.key in store}
+    stored = {key: unpack(packed)["path"] for key, packed in store.items()}
+    names = {f.key: stored[f.key] for f in found if f.key in stored}
     holders: dict[str, set[str]] = {}
-    for input_path, row in store.items():
-        holders.setdefault(row["path"], set()).add(input_path)
-    new = [f for f in found if f.path not in names]
+    for input_path, path in stored.items():
+        holders.setdefault(path, set()).add(input_path)
+    new = [f for f in found if f.key not in names]
     for f in new:
         holders.setdefault(f.relative, set()).add(f.key)
     clashing = sorted({f.root for f in new if len(holders[f.relative]) > 1})
     labels = _root_labels(clashing)
     for f in new:
-        names[f.path] = f"{labels[f.root]}/{f.relative}" if f.root in labels else f.relative
+        names[f.key] = f"{labels[f.root]}/{f.relative}" if f.root in labels else f.relative
     return names
 
 
@@ -309,9 +340,10 @@ def _fitting(name: str, suffix: str) -> str:
     return head + tail
 
 
-def state_record(out_dir: Path, relative: str) -> Path:
-    """One record per name in OUT: the latest conversion of the input of that name."""
-    return out_dir / STATE_DIR / state_name(relative)
+def state_record(out_dir: Path, relative: str) -> str:
+    """One record per name in OUT: the latest conversion of the input of that name (a plain string rather than
+    a Path: a resume looks one up for every input)."""
+    return os.path.join(out_dir, STATE_DIR, state_name(relative))
 
 
 def state_name(relative: str) -> str:
@@ -348,7 +380,7 @@ def convert_one(job: Job, out_dir: Path, converted: Path | ReadError | None = No
     row["seconds"] = round(time.perf_counter() - started, 4)
     if row["status"] in CONVERTED:
         record = {"jixiao": READER_VERSION, "row": row}
-        atomic_write(state_record(out_dir, job.relative), lambda temp: temp.write_text(json.dumps(record)))
+        atomic_write(Path(state_record(out_dir, job.relative)), lambda temp: temp.write_text(json.dumps(record)))
     return row
 
 
@@ -419,8 +451,8 @@ def _report_counts(report: Report) -> dict:
 
 def earlier_conversion(out_dir: Path, relative: str, sha256: str) -> dict | None:
     """The row of an earlier conversion of these bytes at this name by this reading code, if its JSON is there."""
-    try:  # plain strings rather than Paths: a resume does this for every input
-        with open(os.path.join(out_dir, STATE_DIR, state_name(relative)), "rb") as handle:
+    try:
+        with open(state_record(out_dir, relative), "rb") as handle:
             record = json.loads(handle.read())
     except (OSError, ValueError):
         return None
@@ -432,7 +464,7 @@ def earlier_conversion(out_dir: Path, relative: str, sha256: str) -> dict | None
     return row
 
 
-def resumed_row(path: Path, relative: str, earlier: dict) -> dict:
+def resumed_row(path: str, relative: str, earlier: dict) -> dict:
     """This input's row when an earlier run converted it: that run's status, warning codes, counts and JSON."""
     return earlier | {"path": relative, "input": input_key(path), "resumed": True}
 
@@ -441,7 +473,7 @@ def resumed_row(path: Path, relative: str, earlier: dict) -> dict:
 class Outcome:
     """What a run did: this run's manifest rows (one per input found), and what OUT holds beyond them."""
 
-    rows: list[dict]
+    rows: Rows
     stored: int  # inputs OUT holds in all
     pruned: list[str]  # inputs --prune removed
     gone: list[str]  # stored inputs that no longer exist, kept (no --prune)
@@ -457,7 +489,7 @@ def run(
     (`pruned`) and which stored inputs are gone but were kept (`gone`).
     """
     outcome = run_batch(inputs, out_dir, options, reporter)
-    this_run = typed_manifest(outcome.rows)
+    this_run = typed_manifest(list(outcome.rows))
     this_run.attrs.update(stored=outcome.stored, pruned=outcome.pruned, gone=outcome.gone)
     return this_run
 
@@ -492,7 +524,7 @@ def run_batch(
         gone = _gone(store.rows, inputs, {f.key for f in found})
         if options.prune:
             _prune(store.rows, gone, out_dir)
-        rows: dict[str, dict] = {}
+        rows: dict[str, bytes] = {}  # this run's, packed
         record = Recorder(rows, reporter)
         try:
             jobs = _plan(found, store, out_dir, options, record, reporter, first_job)
@@ -502,20 +534,21 @@ def run_batch(
             raise
         stopped = None
         try:
-            ENGINES[options.engine](jobs, out_dir, options, record, *([started] if options.engine == "local" else []))
+            ENGINES[options.engine](jobs, out_dir, options, record, started)
         except (BatchError, KeyboardInterrupt) as exc:  # the engine cannot go on: keep what finished, including
             for job in jobs:  # conversions whose row was lost with a worker but whose record is written
                 earlier = (
                     None if input_key(job.input) in rows else earlier_conversion(out_dir, job.relative, job.sha256)
                 )
                 if earlier:
-                    rows[input_key(job.input)] = earlier
+                    rows[input_key(job.input)] = pack(earlier)
             finished = f"{len(rows)} of {len(found)} inputs finished, listed in the manifest"
             if isinstance(exc, KeyboardInterrupt):
                 stopped = Interrupted(f"interrupted; {finished}: run the same command again to convert the rest")
             else:
                 stopped = type(exc)(f"{exc}; {finished}")
-        this_run = [rows[f.key] for f in found if f.key in rows]
+        this_run = Rows([rows[f.key] for f in found if f.key in rows])
+        del found, jobs  # what is held per input from here on: the packed rows
         store.rows.update(rows)
         manifest = store.manifest()
         try:
@@ -523,9 +556,9 @@ def run_batch(
             if changed or options.duckdb:  # unchanged tables still fill a database given now
                 from jixiao.warehouse import write_manifest, write_warehouse
 
-                write_warehouse(manifest, out_dir, options.duckdb)
+                write_warehouse(Rows(manifest), out_dir, options.duckdb)
                 if changed:
-                    write_manifest(manifest, out_dir / "manifest")
+                    write_manifest(Rows(manifest), out_dir / "manifest")
                     store.save(manifest, rows)
         except OSError as exc:
             if exc.errno not in _NO_SPACE:
@@ -574,19 +607,19 @@ def _record_stats(out_dir: Path) -> dict[str, tuple[int, int]]:
 class Store:
     """What OUT holds, by input: the last manifest, updated by conversions a killed run recorded after it.
 
-    `OUT/.state/manifest.index` keeps the manifest's rows (read without Parquet, so a resume needs neither
-    pyarrow nor pandas) and, for the rows this reading code converted or resumed, their resume record's
-    (size, mtime_ns): while a record is unchanged its input resumes from its row, unread.  The index counts
-    only while the manifest is the one it was written with; else the manifest is read and every record is
-    checked (`earlier_conversion`).
+    Rows are held packed (`pack`).  `OUT/.state/manifest.index` keeps the manifest's rows, packed (read without
+    Parquet, so a resume needs neither pyarrow nor pandas) and, for the rows this reading code converted or
+    resumed, their resume record's (size, mtime_ns): while a record is unchanged its input resumes from its row,
+    unread.  The index counts only while the manifest is the one it was written with; else the manifest is read
+    and every record is checked (`earlier_conversion`).
     """
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
-        self.rows: dict[str, dict] = {}
+        self.rows: dict[str, bytes] = {}
         self.records = _record_stats(out_dir)  # every record now
         self.checked: dict[str, tuple[int, int]] = {}  # records known to be this reading code's, as they were
-        self.indexed: list[dict] | None = None  # the manifest's rows, as the index has them
+        self.indexed: list[bytes] | None = None  # the manifest's rows, as the index has them
 
     @classmethod
     def load(cls, out_dir: Path) -> Store:
@@ -596,74 +629,101 @@ class Store:
         if manifest_file.is_file():
             stat = manifest_file.stat()
             written = stat.st_mtime_ns
-            rows = store._read_index(stat) or _read_manifest(manifest_file)
-            for row in rows:
-                if row.get("output") and row["status"] == "skipped":  # manifests of jixiao before OUT accumulated
-                    row["status"] = "warnings" if row.get("warnings") else "ok"
+            packed_rows = store._read_index(stat)
+            if packed_rows is None:
+                packed_rows = [pack(row) for row in _read_manifest(manifest_file)]
+            for packed in packed_rows:
+                row = unpack(packed)
+                if row["output"] and row["status"] == "skipped":  # manifests of jixiao before OUT accumulated
+                    row["status"] = "warnings" if row["warnings"] else "ok"
+                    packed = pack(row)
                 if row["status"] not in CONVERTED or _json_kept(out_dir, row):
-                    store.rows[row["input"]] = row  # a JSON removed: forgotten
+                    store.rows[row["input"]] = packed  # a JSON removed: forgotten
         for name, (_, mtime) in store.records.items():
             if mtime > written:
                 try:
                     record = json.loads((out_dir / STATE_DIR / name).read_bytes())
                     if record.get("jixiao") == READER_VERSION and (out_dir / record["row"]["output"]).is_file():
-                        store.rows[record["row"]["input"]] = record["row"]
-                except (OSError, ValueError, KeyError, TypeError):
+                        store.rows[record["row"]["input"]] = pack(record["row"])
+                except (OSError, ValueError, KeyError, TypeError, AttributeError):
                     continue  # a record it cannot use: that input is converted again when next given
         return store
 
-    def _read_index(self, manifest: os.stat_result) -> list[dict] | None:
+    def _read_index(self, manifest: os.stat_result) -> list[bytes] | None:
         try:
-            index = msgspec.json.decode((self.out_dir / STATE_DIR / STORE_INDEX).read_bytes())
-            if index["manifest"] != [manifest.st_size, manifest.st_mtime_ns]:
-                return None
-            if index["version"] == READER_VERSION:
-                self.checked = {name: tuple(stat) for name, stat in index["checked"].items()}
-            self.indexed = index["rows"]
-            return [dict(row) for row in index["rows"]]
-        except (OSError, msgspec.DecodeError, KeyError, TypeError):
+            index = msgspec.json.decode((self.out_dir / STATE_DIR / STORE_INDEX).read_bytes(), type=_Index)
+        except (OSError, msgspec.DecodeError):
             return None
+        rows = [bytes(row) for row in index.rows]
+        if index.manifest != [manifest.st_size, manifest.st_mtime_ns] or not all(row[:1] == b"[" for row in rows):
+            return None  # another manifest's, or an older jixiao's (rows as objects)
+        if index.version == READER_VERSION:
+            self.checked = index.checked
+        self.indexed = rows
+        return rows
 
     def resumes(self, key: str, relative: str, sha256: str) -> dict | None:
         """The stored row of this input when its unchanged record says these bytes at this name were converted."""
-        row = self.rows.get(key)
-        if not row or row.get("path") != relative or row.get("sha256") != sha256 or row["status"] not in CONVERTED:
+        row = unpack(self.rows[key]) if key in self.rows else None
+        if not row or row["path"] != relative or row["sha256"] != sha256 or row["status"] not in CONVERTED:
             return None
         name = state_name(relative)
         if self.checked.get(name) is None or self.checked[name] != self.records.get(name):
             return None
         return row if _json_kept(self.out_dir, row) else None
 
-    def manifest(self) -> list[dict]:
-        """The manifest of everything OUT holds, in the order of the inputs' names."""
-        return sorted(self.rows.values(), key=lambda row: (row["path"].split("/"), row["input"]))
+    def manifest(self) -> list[bytes]:
+        """The manifest of everything OUT holds, packed, in the order of the inputs' names."""
+        return sorted(self.rows.values(), key=_manifest_order)
 
-    def changed(self, manifest: list[dict], rows: dict[str, dict]) -> bool:
+    def changed(self, manifest: list[bytes], rows: dict[str, bytes]) -> bool:
         """Whether the manifest (and so perhaps the tables) differ from what OUT holds, or a file is missing."""
         from jixiao.normalize.records import TABLE_COLUMNS
 
         files = [self.out_dir / f"manifest.{kind}" for kind in ("csv", "parquet")]
         files += [self.out_dir / "tables" / f"{name}.{kind}" for name in TABLE_COLUMNS for kind in ("csv", "parquet")]
         files.append(self.out_dir / STATE_DIR / "tables.json")
-        unchecked = any(row["status"] in CONVERTED and self._name(row) not in self.checked for row in rows.values())
+        unchecked = any(
+            row["status"] in CONVERTED and state_name(row["path"]) not in self.checked
+            for row in map(unpack, rows.values())
+        )
         missing = not all(map(Path.is_file, files)) or not (self.out_dir / "warehouse").is_dir()
         return manifest != self.indexed or unchecked or missing
 
-    def save(self, manifest: list[dict], rows: dict[str, dict]) -> None:
+    def save(self, manifest: list[bytes], rows: dict[str, bytes]) -> None:
         """The index of the manifest just written: its rows, and the records this run wrote or checked."""
         records = _record_stats(self.out_dir)
         checked = {name: stat for name, stat in self.checked.items() if records.get(name) == stat}
-        for row in rows.values():
-            name = self._name(row)
+        for row in map(unpack, rows.values()):
+            name = state_name(row["path"])
             if row["status"] in CONVERTED and name in records:
                 checked[name] = records[name]
         stat = (self.out_dir / "manifest.parquet").stat()
-        index = {"version": READER_VERSION, "manifest": [stat.st_size, stat.st_mtime_ns], "rows": manifest,
-                 "checked": checked}  # fmt: skip
-        atomic_write(self.out_dir / STATE_DIR / STORE_INDEX, lambda temp: temp.write_bytes(msgspec.json.encode(index)))
+        head = msgspec.json.encode({"version": READER_VERSION, "manifest": [stat.st_size, stat.st_mtime_ns],
+                                    "checked": checked})  # fmt: skip
 
-    def _name(self, row: dict) -> str:
-        return state_name(row["path"])
+        def write(temp: Path) -> None:  # row by row: the rows are not copied into one string
+            with open(temp, "wb") as handle:
+                handle.write(head[:-1] + b',"rows":[')
+                for number, packed in enumerate(manifest):
+                    handle.write(b"," + packed if number else packed)
+                handle.write(b"]}")
+
+        atomic_write(self.out_dir / STATE_DIR / STORE_INDEX, write)
+
+
+class _Index(msgspec.Struct):
+    """OUT/.state/manifest.index: the manifest's (size, mtime_ns), the reading code, its checked records, its rows."""
+
+    version: str
+    manifest: list[int]
+    checked: dict[str, tuple[int, int]]
+    rows: list[msgspec.Raw]  # each kept as the bytes it is, packed
+
+
+def _manifest_order(packed: bytes) -> tuple[list[str], str]:
+    row = unpack(packed)
+    return row["path"].split("/"), row["input"]
 
 
 def _json_kept(out_dir: Path, row: dict) -> bool:
@@ -682,7 +742,7 @@ def _read_manifest(manifest_file: Path) -> list[dict]:
     return [{column: row.get(column) for column in MANIFEST_COLUMNS} for row in rows]
 
 
-def _gone(store: dict[str, dict], inputs: list[Path], found: set[str]) -> list[str]:
+def _gone(store: dict[str, bytes], inputs: list[Path], found: set[str]) -> list[str]:
     """Stored inputs under the roots given (or given themselves) that this run did not find and that do not exist."""
     roots = [Path(p).resolve() for p in inputs]
     return sorted(
@@ -692,23 +752,23 @@ def _gone(store: dict[str, dict], inputs: list[Path], found: set[str]) -> list[s
     )
 
 
-def _prune(store: dict[str, dict], gone: list[str], out_dir: Path) -> None:
+def _prune(store: dict[str, bytes], gone: list[str], out_dir: Path) -> None:
     """Forget inputs that are gone: their rows, their JSON and their resume records."""
     for name in gone:
-        row = store.pop(name)
+        row = unpack(store.pop(name))
         if row.get("output"):
             (out_dir / row["output"]).unlink(missing_ok=True)
-        state_record(out_dir, row["path"]).unlink(missing_ok=True)
+        Path(state_record(out_dir, row["path"])).unlink(missing_ok=True)
 
 
 class Recorder:
     """What engines report to: `record(row)` for each finished input, `record.note(text)` for what to show."""
 
-    def __init__(self, rows: dict[str, dict], reporter: Reporter | None):
+    def __init__(self, rows: dict[str, bytes], reporter: Reporter | None):
         self.rows, self.reporter = rows, reporter
 
     def __call__(self, row: dict) -> None:
-        self.rows[row["input"]] = row
+        self.rows[row["input"]] = pack(row)
         if self.reporter:
             self.reporter.update(row)
         if DISK_FULL in (row.get("error") or ""):  # every next file would fail the same way
@@ -737,28 +797,28 @@ def _plan(
     names = name_inputs(found, store.rows)
     jobs: list[Job] = []
     for f in found:
-        relative = names[f.path]
+        relative, path = names[f.key], f.path
         if f.refused:
-            record(_unplanned_row(f.path, relative, "failed" if f.explicit else "skipped", f.refused))
+            record(_unplanned_row(path, relative, "failed" if f.explicit else "skipped", f.refused))
             continue
-        junk = None if f.explicit else os_file(f.path.name)
+        junk = None if f.explicit else os_file(os.path.basename(path))
         if junk:
-            record(_unplanned_row(f.path, relative, "skipped", f"{junk}, not a document"))
+            record(_unplanned_row(path, relative, "skipped", f"{junk}, not a document"))
             continue
         try:
-            sha256 = sha256_of(f.path)
+            sha256 = sha256_of(path)
             earlier = None
             if not options.force:  # the record unchanged since it was checked, else read
                 earlier = store.resumes(f.key, relative, sha256) or earlier_conversion(out_dir, relative, sha256)
             if earlier:  # neither sniffed nor read again: the record says what it was
-                record(resumed_row(f.path, relative, earlier))
+                record(resumed_row(path, relative, earlier))
                 continue
-            optional = not f.explicit and f.path.suffix.lower() not in REPORT_SUFFIXES
-            jobs.append(make_job(f.path, relative, optional, sha256))
+            optional = not f.explicit and os.path.splitext(path)[1].lower() not in REPORT_SUFFIXES
+            jobs.append(make_job(path, relative, optional, sha256))
             if len(jobs) == 1:
                 first_job()
         except OSError as exc:
-            record(_unplanned_row(f.path, relative, "failed", f"cannot read the file: {exc.strerror or exc}"))
+            record(_unplanned_row(path, relative, "failed", f"cannot read the file: {exc.strerror or exc}"))
     return _without_soffice(jobs, record)
 
 
@@ -778,9 +838,9 @@ def _without_soffice(jobs: list[Job], record: Callable[[dict], None]) -> list[Jo
     return jobs
 
 
-def _unplanned_row(path: Path, relative: str, status: str, reason: str) -> dict:
+def _unplanned_row(path: str, relative: str, status: str, reason: str) -> dict:
     """The row of an input that is not converted at all (so has no Job)."""
-    fmt = path.suffix.lower().lstrip(".")
+    fmt = os.path.splitext(path)[1].lower().lstrip(".")
     return {"path": relative, "input": input_key(path), "format": fmt, "status": status, "error": f"{relative}: {reason}",
             "resumed": False}  # fmt: skip
 

@@ -352,8 +352,16 @@ def stop_sandboxes() -> None:
         _sandboxes.clear()
 
 
-def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Callable[[dict], None]) -> None:
+def run_dask(
+    jobs: list[Job],
+    out_dir: Path,
+    options: BatchOptions,
+    record: Callable[[dict], None],
+    started: list[Sandbox] = (),
+) -> None:
     """Convert jobs on a Dask cluster (options.scheduler) or on a LocalCluster started for this run.
+
+    Sandboxes `started` on this machine are stopped: the cluster's live in its workers.
 
     The output folder must be the same path on every worker (a shared file
     system).  A cluster without a worker for NO_WORKERS_WAIT seconds, at the
@@ -366,6 +374,7 @@ def run_dask(jobs: list[Job], out_dir: Path, options: BatchOptions, record: Call
 
     from distributed import Client, KilledWorker, LocalCluster, as_completed
 
+    _stop_all(list(started))
     if not jobs:
         return
     with ExitStack() as stack:
@@ -471,7 +480,7 @@ def _dashboard(client) -> str:
     return client.dashboard_link + pages
 
 
-ENGINES: dict[str, Callable[[list[Job], Path, BatchOptions, Callable[[dict], None]], None]] = {
+ENGINES: dict[str, Callable[[list[Job], Path, BatchOptions, Callable[[dict], None], list[Sandbox]], None]] = {
     "local": run_local,
     "dask": run_dask,
 }
