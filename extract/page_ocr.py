@@ -40,6 +40,9 @@ _RED_HUE, _RED_CHROMA, _RED_VALUE, _SOLID_SATURATION = 12, 40, 90, 150
 # five printed characters) is no page worth reading
 _BLANK_DARKER, _SPECK_POINTS2, _BLANK_INK_POINTS2 = 0.6, 2.0, 40.0
 _MIN_LINES, _CLS_LINES = 3, 12  # text lines needed to tell a page's orientation; lines the classifier is asked
+# A lone em dash, as body-line heights: a bar from half a line to a line wide (an em is about 0.8 of
+# a line; a hyphen is a third), at most a seventh of a line thick, four times as wide as thick
+_DASH_WIDTH, _DASH_THICKNESS, _DASH_ASPECT = (0.5, 1.2), 0.15, 4
 
 
 @lru_cache(maxsize=2)
@@ -288,8 +291,9 @@ def glyphs_of(result, scale: float, grey: np.ndarray | None = None, threads: int
     """RapidOCR's reading of the page: one glyph per character, on its line's band.
 
     With the page image, signs PP-OCR reads as others are read from the
-    pixels (`_read_signs`); the recogniser's spaces (its character boxes
-    leave them out) become space glyphs, as a text layer has them.
+    pixels (`_read_signs`) and dashes it does not detect are added
+    (`_lone_dashes`); the recogniser's spaces (its character boxes leave
+    them out) become space glyphs, as a text layer has them.
     """
     if result.boxes is None:
         return []
@@ -325,7 +329,39 @@ def glyphs_of(result, scale: float, grey: np.ndarray | None = None, threads: int
             position = found + len(piece) if found >= 0 else position
             glyphs.append(Glyph(piece, x0, top, x1, bottom, size))
             previous = x1
+    if grey is not None and body:
+        glyphs.extend(_lone_dashes(grey, result.boxes, body, scale))
     return glyphs
+
+
+def _lone_dashes(grey: np.ndarray, boxes: np.ndarray, body: float, scale: float) -> list[Glyph]:
+    """Em dashes standing alone (a table cell's `—`), in which PP-OCR's detector finds no text line.
+
+    A dash is a bar of ink of a dash's size outside every line detected,
+    with no other mark (a stroke of 二 or 三, a character beside it; not a
+    speck, not a table's rules) within half a line beside it or a line above
+    or below; each becomes a glyph on a body-sized line through it.
+    """
+    cv2 = _cv2()
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(grey), connectivity=8)
+    x, y, w, h, area = (stats[1:count, i] for i in range(5))
+    bar = (w >= _DASH_WIDTH[0] * body) & (w <= _DASH_WIDTH[1] * body) & (h <= _DASH_THICKNESS * body)
+    bar &= w >= _DASH_ASPECT * h
+    mark = (w < 2 * body) & (h < 2 * body) & (area >= (_DASH_THICKNESS * body) ** 2 / 2)
+    dashes = []
+    for index in np.flatnonzero(bar):
+        left, top, right, bottom = x[index], y[index], x[index] + w[index], y[index] + h[index]
+        near = (
+            mark & (x <= right + body / 2) & (x + w >= left - body / 2) & (y <= bottom + body) & (y + h >= top - body)
+        )
+        near[index] = False
+        mid_x, mid_y = (left + right) / 2, (top + bottom) / 2
+        inside = (boxes[:, :, 0].min(axis=1) <= mid_x) & (mid_x <= boxes[:, :, 0].max(axis=1))
+        inside &= (boxes[:, :, 1].min(axis=1) <= mid_y) & (mid_y <= boxes[:, :, 1].max(axis=1))
+        if not near.any() and not inside.any():
+            line_top, line_bottom = (mid_y - body / 2) * scale, (mid_y + body / 2) * scale
+            dashes.append(Glyph("—", left * scale, line_top, right * scale, line_bottom, body * scale))
+    return dashes
 
 
 # PP-OCR reads ‰ as % and a small o (or 0), and its detector's box often leaves the o out
