@@ -340,10 +340,12 @@ def _lone_dashes(grey: np.ndarray, boxes: np.ndarray, body: float, scale: float)
     A dash is a bar of ink of a dash's size outside every line detected,
     with no other mark (a stroke of 二 or 三, a character beside it; not a
     speck, not a table's rules) within half a line beside it or a line above
-    or below; each becomes a glyph on a body-sized line through it.
+    or below, and no ink along its rows within half a line (a piece of a
+    rule); each becomes a glyph on a body-sized line through it.
     """
     cv2 = _cv2()
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(grey), connectivity=8)
+    ink = ink_mask(grey)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     x, y, w, h, area = (stats[1:count, i] for i in range(5))
     bar = (w >= _DASH_WIDTH[0] * body) & (w <= _DASH_WIDTH[1] * body) & (h <= _DASH_THICKNESS * body)
     bar &= w >= _DASH_ASPECT * h
@@ -355,10 +357,13 @@ def _lone_dashes(grey: np.ndarray, boxes: np.ndarray, body: float, scale: float)
             mark & (x <= right + body / 2) & (x + w >= left - body / 2) & (y <= bottom + body) & (y + h >= top - body)
         )
         near[index] = False
+        # a piece of a table rule that a scan's dropout cut: the rule goes on beside it
+        rows = ink[max(top - 1, 0) : bottom + 1]
+        ruled = rows[:, max(int(left - body / 2), 0) : left].any() or rows[:, right : int(right + body / 2)].any()
         mid_x, mid_y = (left + right) / 2, (top + bottom) / 2
         inside = (boxes[:, :, 0].min(axis=1) <= mid_x) & (mid_x <= boxes[:, :, 0].max(axis=1))
         inside &= (boxes[:, :, 1].min(axis=1) <= mid_y) & (mid_y <= boxes[:, :, 1].max(axis=1))
-        if not near.any() and not inside.any():
+        if not (near.any() or ruled or inside.any()):
             line_top, line_bottom = (mid_y - body / 2) * scale, (mid_y + body / 2) * scale
             dashes.append(Glyph("—", left * scale, line_top, right * scale, line_bottom, body * scale))
     return dashes
