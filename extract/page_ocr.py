@@ -39,6 +39,9 @@ _RED_HUE, _RED_CHROMA, _RED_VALUE, _SOLID_SATURATION = 12, 40, 90, 150
 # Blank: ink is 40 % darker than the paper; specks under 2 pt² are dust; under 40 pt² of ink (about
 # five printed characters) is no page worth reading
 _BLANK_DARKER, _SPECK_POINTS2, _BLANK_INK_POINTS2 = 0.6, 2.0, 40.0
+# Dust OCR is spared: dark specks of at most 0.3 pt² (two pixels at 200 dpi) standing alone; nothing
+# printed is that small (a full stop of 9-point text is about a pt², eight pixels)
+_DUST_POINTS2 = 0.3
 _MIN_LINES, _CLS_LINES = 3, 12  # text lines needed to tell a page's orientation; lines the classifier is asked
 # A lone em dash, as body-line heights: a bar from half a line to a line wide (an em is about 0.8 of
 # a line; a hyphen is a third), at most a seventh of a line thick, four times as wide as thick
@@ -105,7 +108,7 @@ def ocr_page(
         notes.append(("ocr_page_not_print", f"page {number} is mostly dark, not print on paper (a photograph?)"))
         return PageContent(number, width * scale, height * scale)
     threads = threads or ocr_threads()
-    grey = deskew(grey)
+    grey = deskew(without_dust(grey, dpi))
     result = _recognise(grey, threads)
     turns = upright_turns(grey, result.boxes, threads)
     if turns:
@@ -173,6 +176,26 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     threshold, _ = cv2.threshold(cv2.medianBlur(grey, 3), 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     _, ink = cv2.threshold(grey, threshold, 255, cv2.THRESH_BINARY_INV)
     return ink
+
+
+def without_dust(grey: np.ndarray, dpi: float) -> np.ndarray:
+    """The page with its dust (specks of dark pixels standing alone) turned to the paper around them.
+
+    PP-OCR reads a speckled page worse (一级指标 read 级指标: the 一 lost
+    among specks); a median filter of the whole page would erase thin
+    strokes and rules too, so only the specks take their neighbourhood's
+    median.
+    """
+    cv2 = _cv2()
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink_mask(grey), connectivity=8)
+    dust = stats[:, cv2.CC_STAT_AREA] <= _DUST_POINTS2 * (dpi / 72) ** 2
+    dust[0] = False  # the paper
+    if not dust.any():
+        return grey
+    specks = dust[labels]
+    cleaned = grey.copy()
+    cleaned[specks] = cv2.medianBlur(grey, 3)[specks]
+    return cleaned
 
 
 def is_blank(grey: np.ndarray, dpi: float) -> bool:
