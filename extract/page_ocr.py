@@ -42,7 +42,10 @@ _BLANK_DARKER, _SPECK_POINTS2, _BLANK_INK_POINTS2 = 0.6, 2.0, 40.0
 # Dust OCR is spared: dark specks of at most 0.3 pt² (two pixels at 200 dpi) standing alone; nothing
 # printed is that small (a full stop of 9-point text is about a pt², eight pixels)
 _DUST_POINTS2 = 0.3
-_MIN_LINES, _CLS_LINES = 3, 12  # text lines needed to tell a page's orientation; lines the classifier is asked
+# Text lines needed to tell a page's orientation (PP-OCR's detector finds few of an upside-down page's lines:
+# two of the five on ningxiang_2019's last page, which the classifier calls turned, each at 1.00); lines the
+# classifier is asked
+_MIN_LINES, _CLS_LINES = 2, 12
 # A lone em dash, as body-line heights: a bar from half a line to a line wide (an em is about 0.8 of
 # a line; a hyphen is a third), at most a seventh of a line thick, four times as wide as thick
 _DASH_WIDTH, _DASH_THICKNESS, _DASH_ASPECT = (0.5, 1.2), 0.15, 4
