@@ -36,6 +36,7 @@ _MIN_SKEW, _MAX_SKEW = 0.1, 5.0  # degrees: below, rules stay within a pixel row
 # Seal ink: hue within 12 of red (OpenCV's hue runs 0–180), red 40 levels over green and blue (its
 # pink edges included), not dark; solid seal ink is saturated
 _RED_HUE, _RED_CHROMA, _RED_VALUE, _SOLID_SATURATION = 12, 40, 90, 150
+_SEAL_PIXELS = 9  # a patch of red ink this big (a 3 × 3 block's worth) is a seal's stroke, not a scan's noise
 # Blank: ink is 40 % darker than the paper; specks under 2 pt² are dust; under 40 pt² of ink (about
 # five printed characters) is no page worth reading
 _BLANK_DARKER, _SPECK_POINTS2, _BLANK_INK_POINTS2 = 0.6, 2.0, 40.0
@@ -137,7 +138,9 @@ def page_grey(image: np.ndarray) -> np.ndarray:
     Seal ink is red in hue (the two ends of OpenCV's hue circle) and clearly
     redder than it is green or blue; print under it stays dark, so only the
     seal goes.  Strokes of it, not single pixels of a colour scan's noise,
-    count: the mask is opened first.
+    count: connected patches of red too small for a stroke are left out (an
+    opening would also leave out the seal's thin lines and strokes, which
+    OCR read as | and F-).
     """
     cv2 = _cv2()
     if image.dtype == bool:  # a bilevel page as numpy gives it from Pillow's mode "1"
@@ -150,7 +153,10 @@ def page_grey(image: np.ndarray) -> np.ndarray:
     channels = image.astype(np.int16)
     chroma = channels[..., 0] - np.maximum(channels[..., 1], channels[..., 2])
     red = ((hue <= _RED_HUE) | (hue >= 180 - _RED_HUE)) & (chroma >= _RED_CHROMA) & (value >= _RED_VALUE)
-    red = cv2.morphologyEx(red.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(red.astype(np.uint8), connectivity=8)
+    strokes = stats[:, cv2.CC_STAT_AREA] >= _SEAL_PIXELS
+    strokes[0] = False  # what is not red
+    red = strokes[labels]
     if red.any():
         # in the red channel seal ink is nearly as bright as paper: scaled so that it is paper, and
         # print under it (dark red) keeps its share of darkness; the mask grows by two pixels to
