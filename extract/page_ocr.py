@@ -36,10 +36,20 @@ _MIN_SKEW, _MAX_SKEW = 0.1, 5.0  # degrees: below, rules stay within a pixel row
 # Seal ink: hue within 12 of red (OpenCV's hue runs 0–180), red 40 levels over green and blue (its
 # pink edges included), not dark; solid seal ink is saturated
 _RED_HUE, _RED_CHROMA, _RED_VALUE, _SOLID_SATURATION = 12, 40, 90, 150
+_SEAL_PIXELS = 9  # a patch of red ink this big (a 3 × 3 block's worth) is a seal's stroke, not a scan's noise
 # Blank: ink is 40 % darker than the paper; specks under 2 pt² are dust; under 40 pt² of ink (about
 # five printed characters) is no page worth reading
 _BLANK_DARKER, _SPECK_POINTS2, _BLANK_INK_POINTS2 = 0.6, 2.0, 40.0
-_MIN_LINES, _CLS_LINES = 3, 12  # text lines needed to tell a page's orientation; lines the classifier is asked
+# Dust OCR is spared: dark specks of at most 0.3 pt² (two pixels at 200 dpi) standing alone; nothing
+# printed is that small (a full stop of 9-point text is about a pt², eight pixels)
+_DUST_POINTS2 = 0.3
+# Text lines needed to tell a page's orientation (PP-OCR's detector finds few of an upside-down page's lines:
+# two of the five on ningxiang_2019's last page, which the classifier calls turned, each at 1.00); lines the
+# classifier is asked
+_MIN_LINES, _CLS_LINES = 2, 12
+# A lone em dash, as body-line heights: a bar from half a line to a line wide (an em is about 0.8 of
+# a line; a hyphen is a third), at most a seventh of a line thick, four times as wide as thick
+_DASH_WIDTH, _DASH_THICKNESS, _DASH_ASPECT = (0.5, 1.2), 0.15, 4
 
 
 @lru_cache(maxsize=2)
@@ -102,7 +112,7 @@ def ocr_page(
         notes.append(("ocr_page_not_print", f"page {number} is mostly dark, not print on paper (a photograph?)"))
         return PageContent(number, width * scale, height * scale)
     threads = threads or ocr_threads()
-    grey = deskew(grey)
+    grey = deskew(without_dust(grey, dpi))
     result = _recognise(grey, threads)
     turns = upright_turns(grey, result.boxes, threads)
     if turns:
@@ -128,7 +138,9 @@ def page_grey(image: np.ndarray) -> np.ndarray:
     Seal ink is red in hue (the two ends of OpenCV's hue circle) and clearly
     redder than it is green or blue; print under it stays dark, so only the
     seal goes.  Strokes of it, not single pixels of a colour scan's noise,
-    count: the mask is opened first.
+    count: connected patches of red too small for a stroke are left out (an
+    opening would also leave out the seal's thin lines and strokes, which
+    OCR read as | and F-).
     """
     cv2 = _cv2()
     if image.dtype == bool:  # a bilevel page as numpy gives it from Pillow's mode "1"
@@ -141,7 +153,10 @@ def page_grey(image: np.ndarray) -> np.ndarray:
     channels = image.astype(np.int16)
     chroma = channels[..., 0] - np.maximum(channels[..., 1], channels[..., 2])
     red = ((hue <= _RED_HUE) | (hue >= 180 - _RED_HUE)) & (chroma >= _RED_CHROMA) & (value >= _RED_VALUE)
-    red = cv2.morphologyEx(red.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(red.astype(np.uint8), connectivity=8)
+    strokes = stats[:, cv2.CC_STAT_AREA] >= _SEAL_PIXELS
+    strokes[0] = False  # what is not red
+    red = strokes[labels]
     if red.any():
         # in the red channel seal ink is nearly as bright as paper: scaled so that it is paper, and
         # print under it (dark red) keeps its share of darkness; the mask grows by two pixels to
@@ -170,6 +185,26 @@ def ink_mask(grey: np.ndarray) -> np.ndarray:
     threshold, _ = cv2.threshold(cv2.medianBlur(grey, 3), 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     _, ink = cv2.threshold(grey, threshold, 255, cv2.THRESH_BINARY_INV)
     return ink
+
+
+def without_dust(grey: np.ndarray, dpi: float) -> np.ndarray:
+    """The page with its dust (specks of dark pixels standing alone) turned to the paper around them.
+
+    PP-OCR reads a speckled page worse (一级指标 read 级指标: the 一 lost
+    among specks); a median filter of the whole page would erase thin
+    strokes and rules too, so only the specks take their neighbourhood's
+    median.
+    """
+    cv2 = _cv2()
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink_mask(grey), connectivity=8)
+    dust = stats[:, cv2.CC_STAT_AREA] <= _DUST_POINTS2 * (dpi / 72) ** 2
+    dust[0] = False  # the paper
+    if not dust.any():
+        return grey
+    specks = dust[labels]
+    cleaned = grey.copy()
+    cleaned[specks] = cv2.medianBlur(grey, 3)[specks]
+    return cleaned
 
 
 def is_blank(grey: np.ndarray, dpi: float) -> bool:
@@ -288,8 +323,9 @@ def glyphs_of(result, scale: float, grey: np.ndarray | None = None, threads: int
     """RapidOCR's reading of the page: one glyph per character, on its line's band.
 
     With the page image, signs PP-OCR reads as others are read from the
-    pixels (`_read_signs`); the recogniser's spaces (its character boxes
-    leave them out) become space glyphs, as a text layer has them.
+    pixels (`_read_signs`) and dashes it does not detect are added
+    (`_lone_dashes`); the recogniser's spaces (its character boxes leave
+    them out) become space glyphs, as a text layer has them.
     """
     if result.boxes is None:
         return []
@@ -325,7 +361,44 @@ def glyphs_of(result, scale: float, grey: np.ndarray | None = None, threads: int
             position = found + len(piece) if found >= 0 else position
             glyphs.append(Glyph(piece, x0, top, x1, bottom, size))
             previous = x1
+    if grey is not None and body:
+        glyphs.extend(_lone_dashes(grey, result.boxes, body, scale))
     return glyphs
+
+
+def _lone_dashes(grey: np.ndarray, boxes: np.ndarray, body: float, scale: float) -> list[Glyph]:
+    """Em dashes standing alone (a table cell's `—`), in which PP-OCR's detector finds no text line.
+
+    A dash is a bar of ink of a dash's size outside every line detected,
+    with no other mark (a stroke of 二 or 三, a character beside it; not a
+    speck, not a table's rules) within half a line beside it or a line above
+    or below, and no ink along its rows within half a line (a piece of a
+    rule); each becomes a glyph on a body-sized line through it.
+    """
+    cv2 = _cv2()
+    ink = ink_mask(grey)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    x, y, w, h, area = (stats[1:count, i] for i in range(5))
+    bar = (w >= _DASH_WIDTH[0] * body) & (w <= _DASH_WIDTH[1] * body) & (h <= _DASH_THICKNESS * body)
+    bar &= w >= _DASH_ASPECT * h
+    mark = (w < 2 * body) & (h < 2 * body) & (area >= (_DASH_THICKNESS * body) ** 2 / 2)
+    dashes = []
+    for index in np.flatnonzero(bar):
+        left, top, right, bottom = x[index], y[index], x[index] + w[index], y[index] + h[index]
+        near = (
+            mark & (x <= right + body / 2) & (x + w >= left - body / 2) & (y <= bottom + body) & (y + h >= top - body)
+        )
+        near[index] = False
+        # a piece of a table rule that a scan's dropout cut: the rule goes on beside it
+        rows = ink[max(top - 1, 0) : bottom + 1]
+        ruled = rows[:, max(int(left - body / 2), 0) : left].any() or rows[:, right : int(right + body / 2)].any()
+        mid_x, mid_y = (left + right) / 2, (top + bottom) / 2
+        inside = (boxes[:, :, 0].min(axis=1) <= mid_x) & (mid_x <= boxes[:, :, 0].max(axis=1))
+        inside &= (boxes[:, :, 1].min(axis=1) <= mid_y) & (mid_y <= boxes[:, :, 1].max(axis=1))
+        if not (near.any() or ruled or inside.any()):
+            line_top, line_bottom = (mid_y - body / 2) * scale, (mid_y + body / 2) * scale
+            dashes.append(Glyph("—", left * scale, line_top, right * scale, line_bottom, body * scale))
+    return dashes
 
 
 # PP-OCR reads ‰ as % and a small o (or 0), and its detector's box often leaves the o out

@@ -17,8 +17,9 @@ from jixiao.normalize.vocabulary import PATTERNS, SPELLINGS
 
 _UNIT_SUFFIX = re.compile(r"\((?P<unit>万元|元|千元|亿元)\)$")
 _PERCENT_SUFFIX = re.compile(r"\(%\)$")
-# A weight after a level-1 name or a label: 产出指标(50分), 效益指标（30分）.
-_WEIGHT = re.compile(r"\(\d+(?:\.\d+)?分\)$")
+# A weight after a level-1 name or a label: 产出指标(50分), 效益指标（30分）, 满意度指标 (10 分) (spaced as
+# a scan's OCR reads it, or as a report may print it).
+_WEIGHT = re.compile(r"\(\s*\d+(?:\.\d+)?\s*分\s*\)$")
 # A label and its amount in one cell: 年度资金总额:16, 其中：财政拨款:12.5.  The amount is
 # `[\d,]*` then `.digits` or one last digit: `[\d,]*\.?\d+` backtracked quadratically on long digit runs.
 _LABEL_AMOUNT = re.compile(r"^(?P<label>\D{2,16}?):(?P<amount>-?[\d,]*(?:\.\d++|\d)$)")

@@ -19,7 +19,7 @@ from PIL import Image
 
 from jixiao import extract_file
 from jixiao.batch import BatchOptions, job_timeout, make_job
-from tests.conftest import SEED
+from tests.conftest import SAMPLES, SEED
 
 
 @pytest.mark.parametrize("degrees", [0.0, 0.7, -1.5, 2.0])
@@ -41,6 +41,18 @@ def test_ruling_lines_of_a_drawn_grid_make_its_cells():
     segments = page_ocr.ruling_segments(image, 72 / DPI)
     [table] = find_tables(segments, [], 800 * 72 / DPI, 600 * 72 / DPI)
     assert len(table.cells) == 2 + 3 + 3
+
+
+def test_dust_is_taken_out_and_print_is_left():
+    """Specks of the speckle degradation go (dark ones of one or two pixels); the rendered page's own ink stays."""
+    from fixtures.scans import speckled
+
+    page = render(SAMPLES / "dept_overall" / "linxi_2024.pdf", 0)
+    assert page_ocr.without_dust(page, DPI) is page  # a clean page has no dust: OCR reads it unchanged
+    noisy = np.asarray(speckled(page))
+    cleaned = page_ocr.without_dust(noisy, DPI)
+    assert (cleaned[noisy < page] >= 128).mean() > 0.8  # most dark specks are paper again (some touch print)
+    assert (cleaned[(noisy == page) & (page < 128)] < 128).all()  # print is not lightened
 
 
 def cell_texts(fragments: list[Fragment]) -> list[str]:

@@ -107,10 +107,12 @@ def test_a_degraded_sample_scan_scores_as_the_clean_one(pdf, scans, tmp_path, mo
         ("dept_overall/ningjin_2023.pdf", 1, (1540, 1600), "≧98%"),  # PP-OCR alone reads ≥98%
         ("dept_overall/ningjin_2023.pdf", 1, (1348, 1404), "≥95%"),  # one bar stays ≥
         ("dept_overall/ningjin_2023.pdf", 1, (380, 435), "130528 宁晋县水利局"),  # the recogniser's space is kept
+        ("unknown/ningjin_ziping_2022.pdf", 1, (705, 755), "—"),  # a cell's lone dash: PP-OCR detects no line
     ],
 )
 def test_signs_ocr_misreads_are_read_from_the_pixels(sample, page, rows, printed):
-    """A band of a sample's page (its table rules cut off): the signs read as printed, the space between code and name."""
+    """A band of a sample's page (its table rules cut off): the signs read as printed, the space between code and name,
+    a lone dash."""
     band = render(SAMPLES / sample, page - 1)[rows[0] : rows[1], 700:]
     content = page_ocr.ocr_page(band, page, 200, threads=2)
     assert printed in "".join(glyph.text for glyph in content.glyphs)

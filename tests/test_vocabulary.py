@@ -136,4 +136,5 @@ def test_label_and_amount_in_one_cell():
 def test_weight_is_cut_from_level_one():
     assert strip_weight("产出指标(50分)") == "产出指标"
     assert strip_weight("效益指标（30分）") == "效益指标"
+    assert strip_weight("满意度指标 (10 分)") == "满意度指标"  # spaced: OCR reads the gap a proportional digit leaves
     assert strip_weight("产出指标") == "产出指标"
