@@ -150,13 +150,14 @@ def extract_many(paths: Iterable[str | os.PathLike]) -> dict:
     rows: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
     files, seen = [], set()
     for found in find_inputs([Path(p) for p in paths]):
-        row = {"path": found.path.as_posix(), "status": "ok", "error": None, "report_id": None}
-        junk = None if found.explicit else os_file(found.path.name)
+        path = Path(found.path)
+        row = {"path": path.as_posix(), "status": "ok", "error": None, "report_id": None}
+        junk = None if found.explicit else os_file(path.name)
         if junk:
             files.append(row | {"status": "skipped", "error": f"{junk}, not a document"})
             continue
         try:
-            report = extract_file(found.path, found.relative)
+            report = extract_file(path, found.relative)
         except errors.JixiaoError as exc:
             files.append(row | {"status": "failed", "error": str(exc)})
             continue
