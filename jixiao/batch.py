@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -59,6 +59,8 @@ MANIFEST_COLUMNS = {
     "measures": "Int64", "warnings": "Int64", "unrecognised_tables": "Int64", "seconds": "Float64", "output": "string", "resumed": "boolean",
 }  # fmt: skip
 CONVERTED = ("ok", "warnings", "partial")
+# jixiao.extract.page_ocr's settings, named here: importing it (numpy) would delay the workers' start
+OCR_DPI_VARIABLE, OCR_THREADS_VARIABLE = "JIXIAO_OCR_DPI", "JIXIAO_OCR_THREADS"
 MANIFEST_CHUNK = 1_000  # manifest rows unpacked at once where all of them are written (a Parquet row group each)
 STATE_DIR = ".state"
 # OUT/.state/manifest.index: the manifest's rows and which resume records this reading code checked (see Store)
@@ -136,6 +138,9 @@ class BatchOptions:
     force: bool = False  # convert again what an earlier run converted
     duckdb: Path | None = None
     prune: bool = False  # drop what OUT holds of inputs that no longer exist under the roots given
+    # threads per OCR call in each worker; None: the cores the run's workers leave idle, shared among them
+    # (a single scan on 2 cores gets 2), unless JIXIAO_OCR_THREADS says otherwise
+    ocr_threads: int | None = None
 
 
 class Reporter(Protocol):
@@ -508,6 +513,10 @@ def run_batch(
     if not found:
         selection = " matching --include/--exclude" if options.include or options.exclude else ""
         raise NoInputs(f"no input files{selection} in {', '.join(map(str, inputs))}")
+    if options.engine == "local" and options.ocr_threads is None and OCR_THREADS_VARIABLE not in os.environ:
+        # known before the first worker starts: at most one worker per input is started
+        workers = min(options.workers or os.cpu_count() or 1, len(found))
+        options = replace(options, ocr_threads=max(1, (os.cpu_count() or 1) // workers))
     started: list[Sandbox] = []
 
     def first_job() -> None:

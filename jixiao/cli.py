@@ -14,8 +14,6 @@ from jixiao import __version__
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
 SHOW_FAILURES = 20  # failures listed on stderr; the manifest has them all
-# jixiao.extract.page_ocr's settings, named here: importing it (numpy) would delay the workers' start
-OCR_DPI_VARIABLE, OCR_THREADS_VARIABLE = "JIXIAO_OCR_DPI", "JIXIAO_OCR_THREADS"
 
 EPILOG = """\
 OUT accumulates: its manifest and tables describe every input ever converted
@@ -86,9 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument(
         "--ocr-threads",
         type=_positive(int),
-        default=1,
+        default=None,
         metavar="N",
-        help="threads per OCR call in each worker (default: 1, as there is one worker per core)",
+        help="threads per OCR call in each worker (default: the cores the run's workers leave idle, at least 1)",
     )
     extract.add_argument(
         "--max-tasks-per-worker",
@@ -141,15 +139,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.scheduler and args.engine != "dask":
         extract.error("--scheduler needs --engine dask")
 
-    from jixiao.batch import BatchError, BatchOptions, NoInputs, run_batch
+    from jixiao.batch import OCR_DPI_VARIABLE, BatchError, BatchOptions, NoInputs, run_batch
     from jixiao.errors import Interrupted
     from jixiao.progress import Progress, summary
 
-    # the workers (processes this one starts) read the OCR settings from their environment
-    os.environ[OCR_DPI_VARIABLE], os.environ[OCR_THREADS_VARIABLE] = str(args.ocr_dpi), str(args.ocr_threads)
+    # the workers (processes this one starts) read the OCR resolution from their environment
+    os.environ[OCR_DPI_VARIABLE] = str(args.ocr_dpi)
     options = BatchOptions(
         engine=args.engine,
         workers=args.workers,
+        ocr_threads=args.ocr_threads,
         timeout=args.timeout,
         ocr_page_timeout=args.ocr_page_timeout,
         max_tasks_per_worker=args.max_tasks_per_worker,

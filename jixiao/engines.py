@@ -37,7 +37,16 @@ from pathlib import Path
 
 import psutil
 
-from jixiao.batch import SOFFICE_KINDS, BatchError, BatchOptions, Job, failed_row, job_timeout, work_units
+from jixiao.batch import (
+    OCR_THREADS_VARIABLE,
+    SOFFICE_KINDS,
+    BatchError,
+    BatchOptions,
+    Job,
+    failed_row,
+    job_timeout,
+    work_units,
+)
 from jixiao.worker import READY
 
 MEMORY_CHECK_EVERY = 0.2  # seconds between looks at each busy worker's resident memory
@@ -198,9 +207,13 @@ class Sandbox:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             start_new_session=True,
-            env={**os.environ, "TMPDIR": str(self.temp)},
+            env={**os.environ, "TMPDIR": str(self.temp), **self._ocr_environment()},
         )
         self.clock = time.monotonic()
+
+    def _ocr_environment(self) -> dict[str, str]:
+        threads = self.options.ocr_threads
+        return {OCR_THREADS_VARIABLE: str(threads)} if threads else {}
 
     def _ended(self, reason: str) -> tuple[list[dict], list[Job]]:
         """The worker is gone: one file unanswered fails with reason; several are handed back."""

@@ -251,3 +251,51 @@ def test_a_page_image_gets_the_ocr_time_of_each_of_its_frames(tmp_path):
     options = BatchOptions(timeout=100, ocr_page_timeout=60)
     assert job_timeout(make_job(tmp_path / "scan.tif", "scan.tif"), options) == 100 + 3 * 60
     assert job_timeout(make_job(tmp_path / "page.png", "page.png"), options) == 100 + 60
+
+
+def _engine_noting(seen: list):
+    """An engine that converts nothing: it notes the options and the environment of the worker started early."""
+
+    def engine(jobs, out_dir, options, record, started):
+        for sandbox in started:
+            environ = Path(f"/proc/{sandbox.process.pid}/environ").read_bytes().split(b"\0")
+            seen.append((options, dict(item.decode().partition("=")[::2] for item in environ if item)))
+            sandbox.stop()
+
+    return engine
+
+
+@pytest.mark.parametrize(
+    ("files", "workers", "expected"),
+    [(1, None, os.cpu_count()), (5, 1, os.cpu_count()), (5, None, 1), (1, 4, os.cpu_count())],
+    ids=["one-scan", "one-worker", "a-worker-per-core", "fewer-files-than-workers"],
+)
+def test_ocr_threads_by_default_are_the_cores_the_workers_leave_idle(tmp_path, monkeypatch, files, workers, expected):
+    from jixiao.batch import OCR_THREADS_VARIABLE, run_batch
+    from jixiao.engines import ENGINES
+
+    monkeypatch.delenv(OCR_THREADS_VARIABLE, raising=False)
+    seen = []
+    monkeypatch.setitem(ENGINES, "local", _engine_noting(seen))
+    for number in range(files):
+        shutil.copyfile(SAMPLES / "hebei" / "yibao_2023.txt", tmp_path / f"r{number}.txt")
+    run_batch([tmp_path], tmp_path / "out", BatchOptions(workers=workers))
+    (options, environ), *_ = seen
+    assert options.ocr_threads == expected
+    assert environ[OCR_THREADS_VARIABLE] == str(expected)
+
+
+def test_ocr_threads_given_or_in_the_environment_are_kept(tmp_path, monkeypatch):
+    from jixiao.batch import OCR_THREADS_VARIABLE, run_batch
+    from jixiao.engines import ENGINES
+
+    seen = []
+    monkeypatch.setitem(ENGINES, "local", _engine_noting(seen))
+    shutil.copyfile(SAMPLES / "hebei" / "yibao_2023.txt", tmp_path / "r.txt")
+    run_batch([tmp_path / "r.txt"], tmp_path / "out1", BatchOptions(ocr_threads=3))
+    monkeypatch.setenv(OCR_THREADS_VARIABLE, "1")
+    run_batch([tmp_path / "r.txt"], tmp_path / "out2", BatchOptions())
+    assert [(options.ocr_threads, environ[OCR_THREADS_VARIABLE]) for options, environ in seen] == [
+        (3, "3"),
+        (None, "1"),
+    ]
