@@ -143,6 +143,10 @@ class BatchOptions:
     ocr_threads: int | None = None
 
 
+def worker_count(options: BatchOptions) -> int:
+    return options.workers or os.cpu_count() or 1
+
+
 class Reporter(Protocol):
     def start(self, total: int) -> None: ...
     def update(self, row: dict) -> None: ...
@@ -515,7 +519,7 @@ def run_batch(
         raise NoInputs(f"no input files{selection} in {', '.join(map(str, inputs))}")
     if options.engine == "local" and options.ocr_threads is None and OCR_THREADS_VARIABLE not in os.environ:
         # known before the first worker starts: at most one worker per input is started
-        workers = min(options.workers or os.cpu_count() or 1, len(found))
+        workers = min(worker_count(options), len(found))
         options = replace(options, ocr_threads=max(1, (os.cpu_count() or 1) // workers))
     started: list[Sandbox] = []
 

@@ -46,6 +46,7 @@ from jixiao.batch import (
     failed_row,
     job_timeout,
     work_units,
+    worker_count,
 )
 from jixiao.worker import READY
 
@@ -264,10 +265,6 @@ def _exit_reason(returncode: int) -> str:
     if returncode < 0:
         return f"the worker crashed ({signal.Signals(-returncode).name})"
     return f"the worker exited with status {returncode} while converting it"
-
-
-def worker_count(options: BatchOptions) -> int:
-    return options.workers or os.cpu_count() or 1
 
 
 def default_memory_limit_mb(workers: int) -> int:
