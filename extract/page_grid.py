@@ -4,6 +4,10 @@ The geometry is pdfplumber's (`pdfplumber.table`: edges snapped and joined,
 their intersections, the smallest rectangles between intersections, cells
 grouped into tables by shared corners), fed from `page.Segment`s, so a text
 layer's rules and the lines OCR finds in a scan go through the same code.
+Its cell step runs here as `smallest_cells`, the same search over an index:
+pdfplumber's `intersections_to_cells` scans every later point for each
+point and evaluates a typing annotation on each edge test, which made it a
+fifth of a text PDF page's time (tests pin the two to the same cells).
 On top of it, two cases the plain grid misses:
 - a grid whose horizontal rules run past its outer vertical lines lacks its
   outer border, and is found again with the frame closed at the rules' ends;
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from jixiao.extract.page import Glyph, Segment
-from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
 from pdfplumber.utils import filter_edges
 
 _EDGE_TOLERANCE = 2.0  # points: edges closer than this are the same grid line
@@ -104,7 +108,59 @@ def _grid_tables(edges: list[dict]) -> list[FoundTable]:
     horizontal = filter_edges(edges, "h", min_length=1)
     merged = merge_edges(vertical + horizontal, _SNAP, _SNAP, _JOIN, _JOIN)
     intersections = edges_to_intersections(filter_edges(merged, min_length=_MIN_EDGE), _INTERSECTION, _INTERSECTION)
-    return [FoundTable(cells) for cells in cells_to_tables(intersections_to_cells(intersections))]
+    return [FoundTable(cells) for cells in cells_to_tables(smallest_cells(intersections))]
+
+
+def smallest_cells(intersections: dict) -> list[Box]:
+    """pdfplumber's `intersections_to_cells`, indexed: for each intersection in (x, top) order, the
+    smallest rectangle to its lower right whose four sides are drawn, the same cells in the same order.
+
+    The points below one lie next to it in that order (same x); those to its
+    right are the later points of its row (same top); two points connect
+    when they share an edge of their column or row.
+    """
+    points = sorted(intersections)
+    vertical = {point: {_bbox(edge) for edge in found["v"]} for point, found in intersections.items()}
+    horizontal = {point: {_bbox(edge) for edge in found["h"]} for point, found in intersections.items()}
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for point in points:
+        rows.setdefault(point[1], []).append(point)
+    place_in_row = {point: position for row in rows.values() for position, point in enumerate(row)}
+
+    def connects(first: tuple[float, float], second: tuple[float, float]) -> bool:
+        return (first[0] == second[0] and not vertical[first].isdisjoint(vertical[second])) or (
+            first[1] == second[1] and not horizontal[first].isdisjoint(horizontal[second])
+        )
+
+    cells = []
+    for index, point in enumerate(points):
+        below = []
+        for later in points[index + 1 :]:
+            if later[0] != point[0]:
+                break
+            below.append(later)
+        right = rows[point[1]][place_in_row[point] + 1 :]
+        cell = _smallest_cell(point, below, right, intersections, connects)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(point, below: list, right: list, intersections: dict, connects) -> Box | None:
+    for below_point in below:
+        if not connects(point, below_point):
+            continue
+        for right_point in right:
+            if not connects(point, right_point):
+                continue
+            corner = (right_point[0], below_point[1])
+            if corner in intersections and connects(corner, right_point) and connects(corner, below_point):
+                return (point[0], point[1], corner[0], corner[1])
+    return None
+
+
+def _bbox(edge: dict) -> Box:
+    return (edge["x0"], edge["top"], edge["x1"], edge["bottom"])
 
 
 def _largest(tables: list[FoundTable]) -> FoundTable | None:
