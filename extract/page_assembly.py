@@ -68,14 +68,8 @@ def lay_out(page: PageContent, notes: list[tuple[str, str]]) -> PageItems:
     for table in tables:
         if not table.cells:
             continue
-        x0, top, x1, bottom = table.bbox
-        inside, outside = [], []
-        for glyph in loose:
-            mid_x, mid_y = (glyph.x0 + glyph.x1) / 2, (glyph.top + glyph.bottom) / 2
-            (inside if x0 <= mid_x <= x1 and top <= mid_y <= bottom else outside).append(glyph)
-        fragment, stray = build_fragment(table.cells, inside, page.number)
+        fragment, loose = build_fragment(table.cells, table.bbox, loose, page.number)
         laid_out.items.append(fragment)
-        loose = outside + stray
     laid_out.items.extend(group_lines(loose, page.number))
     laid_out.items.sort(key=lambda item: item.top)
     return laid_out

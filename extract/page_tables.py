@@ -81,8 +81,9 @@ def _index(edges: list[float], value: float) -> int:
     return position
 
 
-def build_fragment(bboxes: list[Box], chars: list[Glyph], page: int) -> tuple[Fragment, list[Glyph]]:
-    """Cell rectangles and the page's glyphs inside the table → fragment, plus glyphs in no cell."""
+def build_fragment(bboxes: list[Box], box: Box, chars: list[Glyph], page: int) -> tuple[Fragment, list[Glyph]]:
+    """Cell rectangles of a table drawn over `box` and the page's glyphs → fragment, plus the glyphs left
+    to the page: those outside the box in their order, then those inside it in no cell."""
     xs = cluster([b[0] for b in bboxes] + [b[2] for b in bboxes])
     ys = cluster([b[1] for b in bboxes] + [b[3] for b in bboxes])
     owner: dict[tuple[int, int], int] = {}
@@ -95,11 +96,14 @@ def build_fragment(bboxes: list[Box], chars: list[Glyph], page: int) -> tuple[Fr
             for c in range(col, col_end):
                 owner.setdefault((r, c), number)
     glyphs: dict[int, list[Glyph]] = {}
-    stray = []
+    outside, stray = [], []
+    left, top, right, bottom = box
     for char in chars:
-        number = owner.get(
-            (bisect_right(ys, (char.top + char.bottom) / 2) - 1, bisect_right(xs, (char.x0 + char.x1) / 2) - 1)
-        )
+        mid_x, mid_y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2  # a glyph is where its centre is
+        if not (left <= mid_x <= right and top <= mid_y <= bottom):
+            outside.append(char)
+            continue
+        number = owner.get((bisect_right(ys, mid_y) - 1, bisect_right(xs, mid_x) - 1))
         if number is None:
             stray.append(char)
         elif number in glyphs:
@@ -124,7 +128,7 @@ def build_fragment(bboxes: list[Box], chars: list[Glyph], page: int) -> tuple[Fr
         )
     _set_padding(cells)
     fragment = Fragment(page=page, x0=xs[0], x1=xs[-1], top=ys[0], bottom=ys[-1], n_rows=len(ys) - 1, cells=cells)
-    return fragment, stray
+    return fragment, outside + stray
 
 
 def _set_padding(cells: list[GridCell]) -> None:
