@@ -17,16 +17,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import msgspec
+
 DEFAULT_TIME_LIMIT = 120.0  # seconds per file a reader allows itself, as the batch's default --timeout
 OCR_TIME_PER_PAGE = 60.0  # seconds more per scanned page: OCR takes 3–10 s a page on one core
 
 
-@dataclass(slots=True)
-class Glyph:
+class Glyph(msgspec.Struct, gc=False):
     """A piece of text at its place: one character of a text layer, or a word or line that OCR read.
 
     The box spans the text's line height (the font's em box), not its ink, so
     that glyphs on one line share their top and bottom whatever their shape.
+    A msgspec struct: built in C, and kept out of the collector's lists (it
+    holds no containers), as a page makes one per character.
     """
 
     text: str

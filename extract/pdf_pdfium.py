@@ -122,12 +122,13 @@ class PdfiumPage:
         glyphs: list[Glyph] = []
         append = glyphs.append
         unmapped = 0
-        text_page = ctypes.c_void_p(raw)  # as the per-character calls take it
+        text_page = _handle(raw)  # as the per-character calls take it
         origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
         at_x, at_y = ctypes.byref(origin_x), ctypes.byref(origin_y)
         width = ctypes.c_float()
-        matrix = pdfium_c.FS_MATRIX()
-        run_key = None
+        matrix = (ctypes.c_float * 6)()  # FS_MATRIX's a, b, c, d, e, f, read as one slice
+        matrix_at = ctypes.addressof(matrix)
+        run_object = None
         placed: set[int] = set()
         runs: dict[tuple, tuple] = {}
         widths: dict[int, dict[int, float]] = {}
@@ -137,18 +138,23 @@ class PdfiumPage:
         box_left, box_top = self._box[0], self._box[3]
         get_object, map_error, get_origin, generated = _TEXT_OBJECT, _MAP_ERROR, _ORIGIN, _GENERATED
         for index in range(count):
-            key = get_object(text_page, index)
-            if not key:
+            text_object = get_object(text_page, index)
+            if not text_object:
                 continue  # a line break pdfium inferred
             code = codes[index]
             if code == 0x20 and generated(text_page, index):
                 continue  # a space pdfium inferred (the only kind it places in a text object); the assembly infers its own
-            if key != run_key:
-                run_key = key
-                placed.add(key)
-                font, scale, size, bold, low_x, low_y, along_x, along_y, h_min_x, h_min_y, h_max_x, h_max_y = self._run(
-                    raw, index, key, matrix, runs, fonts
-                )
+            if text_object != run_object:
+                run_object = text_object
+                placed.add(text_object)
+                _MATRIX(raw, index, matrix_at)
+                key = (*matrix[:4], _FONT_SIZE(raw, index), _FONT(text_object) or 0)
+                run = runs.get(key)
+                if run is None:
+                    run = runs[key] = self._run(key, fonts)
+                font, scale, size, bold, low_x, low_y, along_x, along_y, h_min_x, h_min_y, h_max_x, h_max_y = run
+                # most runs: an upright page's left-to-right line, whose boxes are the origin shifted
+                level = upright and along_y == 0.0 and along_x > 0.0 and scale >= 0.0
                 advances = widths.get(font)
                 if advances is None:
                     advances = widths[font] = {}
@@ -163,6 +169,20 @@ class PdfiumPage:
                 advance = advances[code] = width.value
             advance *= scale
             get_origin(text_page, index, at_x, at_y)
+            if level:  # the general case below with its zero terms left out (the same sums, term by term)
+                left, top = origin_x.value - box_left - low_x, box_top - origin_y.value - low_y
+                append(
+                    Glyph(
+                        text,
+                        left + h_min_x,
+                        top + h_min_y,
+                        left + along_x * advance + h_max_x,
+                        top + h_max_y,
+                        size,
+                        bold,
+                    )
+                )
+                continue
             x, y = origin_x.value, origin_y.value
             left, top = (x - box_left, box_top - y) if upright else display(x, y)
             left, top = left - low_x, top - low_y  # the em box's bottom
@@ -199,31 +219,26 @@ class PdfiumPage:
                     codes[index] = _UNICODE(raw, index)
         return codes
 
-    def _run(self, raw: int, index: int, text_object: int, matrix, runs: dict, fonts: dict[int, bool]) -> tuple:
-        """What the characters of one text object share: font, advance scale, size, bold, and their em box
-        as displayed (the offset to its bottom, the run's direction, the box's reach from the baseline)."""
-        _MATRIX(raw, index, ctypes.addressof(matrix))
-        font_size = _FONT_SIZE(raw, index)
-        font = _FONT(text_object) or 0
-        key = (matrix.a, matrix.b, matrix.c, matrix.d, font_size, font)
-        run = runs.get(key)
-        if run is not None:
-            return run
-        along = (matrix.a**2 + matrix.b**2) ** 0.5 or 1.0
-        up = (matrix.c**2 + matrix.d**2) ** 0.5 or 1.0
+    def _run(self, key: tuple, fonts: dict[int, bool]) -> tuple:
+        """What the characters of text objects with one matrix (a, b, c, d), font size and font share: font,
+        advance scale, size, bold, and their em box as displayed (the offset to its bottom, the run's
+        direction, the box's reach from the baseline)."""
+        a, b, c, d, font_size, font = key
+        along = (a**2 + b**2) ** 0.5 or 1.0
+        up = (c**2 + d**2) ** 0.5 or 1.0
         bold = fonts.get(font)
         if bold is None:
             bold = fonts[font] = is_bold_font(_font_name(ctypes.cast(font, pdfium_c.FPDF_FONT)))
         size = font_size * up
-        ux, uy = matrix.a / along, matrix.b / along
-        vx, vy = matrix.c / up, matrix.d / up
+        ux, uy = a / along, b / along
+        vx, vy = c / up, d / up
         # the run's directions as displayed (`_display` less its shift), and its em box's height
         display = self._display
         origin_shown = display(0.0, 0.0)
-        along_x, along_y = (a - b for a, b in zip(display(ux, uy), origin_shown, strict=True))
-        up_x, up_y = (a - b for a, b in zip(display(vx, vy), origin_shown, strict=True))
+        along_x, along_y = (shown - origin for shown, origin in zip(display(ux, uy), origin_shown, strict=True))
+        up_x, up_y = (shown - origin for shown, origin in zip(display(vx, vy), origin_shown, strict=True))
         hx, hy = up_x * size, up_y * size
-        run = runs[key] = (
+        return (
             font,
             font_size * along,
             size,
@@ -237,7 +252,6 @@ class PdfiumPage:
             max(0.0, hx),
             max(0.0, hy),
         )
-        return run
 
     def _walk(self, walk: _Walk, placed: set[int]) -> str | None:
         """Collect every path's segments and count unplaced text (of the text objects not in `placed`,
@@ -246,10 +260,11 @@ class PdfiumPage:
             return f"draws {self.objects} objects (more than {MAX_PAGE_OBJECTS})"
         identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         stack = [(ctypes.cast(self.page.raw, ctypes.c_void_p).value, identity, 0, True)]
-        matrix = pdfium_c.FS_MATRIX()
+        matrix = (ctypes.c_float * 6)()  # FS_MATRIX's a, b, c, d, e, f
         matrix_at = ctypes.addressof(matrix)
         bounds = (ctypes.c_float * 4)()
         path, text, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
+        object_type = _OBJECT_TYPE
         while stack:
             holder, outer, depth, is_page = stack.pop()
             count = _PAGE_OBJECTS(holder) if is_page else _FORM_OBJECTS(holder)
@@ -257,14 +272,18 @@ class PdfiumPage:
             if walk.budget[0] < 0:
                 walk.segments.clear()
                 return f"draws more than {MAX_PAGE_OBJECTS} objects, counting those inside its forms"
+            get_object = _PAGE_OBJECT if is_page else _FORM_OBJECT
             for index in range(count):
-                item = _PAGE_OBJECT(holder, index) if is_page else _FORM_OBJECT(holder, index)
-                kind = _OBJECT_TYPE(item)
-                if kind not in (path, form, text) or (kind == text and item in placed):
+                item = get_object(holder, index)
+                kind = object_type(item)
+                if kind == text:
+                    if item in placed:
+                        continue  # most of a page's objects: text the glyph walk has read
+                elif kind != path and kind != form:
                     continue
                 if not _OBJECT_MATRIX(item, matrix_at):
                     continue
-                own = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+                own = _compose(tuple(matrix), outer)
                 if kind == text:
                     self._left_out(item, own, bounds, walk)
                     continue
@@ -361,8 +380,15 @@ _UNICODE = _plain(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
 
 def _per_character(function, restype):
     """A pdfium function called for every character, without argument types: ctypes then converts
-    nothing (a third of a call's cost), so it must be given ctypes objects for pointers and an int index."""
+    nothing (a third of a call's cost), so it must be given `_handle`s and byrefs for pointers and an
+    int index."""
     return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+def _handle(address: int):
+    """A pointer argument ctypes passes as it is: a byref whose target lies at `address` (a c_void_p
+    holding it is converted again on every call, a fifth of a per-character call's cost)."""
+    return ctypes.byref(ctypes.c_char.from_address(address))
 
 
 _TEXT_OBJECT = _per_character(pdfium_c.FPDFText_GetTextObject, _P)
