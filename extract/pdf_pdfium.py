@@ -127,7 +127,7 @@ class PdfiumPage:
         at_x, at_y = ctypes.byref(origin_x), ctypes.byref(origin_y)
         width = ctypes.c_float()
         matrix = (ctypes.c_float * 6)()  # FS_MATRIX's a, b, c, d, e, f, read as one slice
-        matrix_at = ctypes.addressof(matrix)
+        matrix_at = ctypes.byref(matrix)
         run_object = None
         placed: set[int] = set()
         runs: dict[tuple, tuple] = {}
@@ -147,8 +147,8 @@ class PdfiumPage:
             if text_object != run_object:
                 run_object = text_object
                 placed.add(text_object)
-                _MATRIX(raw, index, matrix_at)
-                key = (*matrix[:4], _FONT_SIZE(raw, index), _FONT(text_object) or 0)
+                _MATRIX(text_page, index, matrix_at)
+                key = (*matrix[:4], _FONT_SIZE(text_page, index), _FONT(text_object) or 0)
                 run = runs.get(key)
                 if run is None:
                     run = runs[key] = self._run(key, fonts)
@@ -275,11 +275,10 @@ class PdfiumPage:
             get_object = _PAGE_OBJECT if is_page else _FORM_OBJECT
             for index in range(count):
                 item = get_object(holder, index)
+                if item in placed:
+                    continue  # most of a page's objects: text the glyph walk has read
                 kind = object_type(item)
-                if kind == text:
-                    if item in placed:
-                        continue  # most of a page's objects: text the glyph walk has read
-                elif kind != path and kind != form:
+                if kind != text and kind != path and kind != form:
                     continue
                 if not _OBJECT_MATRIX(item, matrix_at):
                     continue
@@ -370,8 +369,9 @@ class PdfiumPage:
 
 def _plain(function, restype, *argtypes):
     """A pdfium function that takes and gives plain integers for pointers: pypdfium2's typed
-    pointers cost a conversion on every call, and a page makes several calls per character."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+    pointers cost a conversion on every call, and a page makes several calls per character.
+    It keeps the GIL (PYFUNCTYPE): releasing and taking it again cost more than the call itself."""
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 _P, _I = ctypes.c_void_p, ctypes.c_int
@@ -381,8 +381,8 @@ _UNICODE = _plain(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
 def _per_character(function, restype):
     """A pdfium function called for every character, without argument types: ctypes then converts
     nothing (a third of a call's cost), so it must be given `_handle`s and byrefs for pointers and an
-    int index."""
-    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+    int index.  It keeps the GIL, as `_plain` does."""
+    return ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 def _handle(address: int):
@@ -395,8 +395,8 @@ _TEXT_OBJECT = _per_character(pdfium_c.FPDFText_GetTextObject, _P)
 _MAP_ERROR = _per_character(pdfium_c.FPDFText_HasUnicodeMapError, _I)
 _GENERATED = _per_character(pdfium_c.FPDFText_IsGenerated, _I)
 _ORIGIN = _per_character(pdfium_c.FPDFText_GetCharOrigin, _I)
-_MATRIX = _plain(pdfium_c.FPDFText_GetMatrix, _I, _P, _I, _P)
-_FONT_SIZE = _plain(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _P, _I)
+_MATRIX = _per_character(pdfium_c.FPDFText_GetMatrix, _I)
+_FONT_SIZE = _per_character(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _FONT = _plain(pdfium_c.FPDFTextObj_GetFont, _P, _P)
 _GLYPH_WIDTH = _plain(pdfium_c.FPDFFont_GetGlyphWidth, _I, _P, ctypes.c_uint32, ctypes.c_float, _P)
 _EMBEDDED = _plain(pdfium_c.FPDFFont_GetIsEmbedded, _I, _P)
