@@ -13,9 +13,9 @@ are all inferred here from geometry.  The rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from operator import attrgetter
 
+import msgspec
 from jixiao.extract.page import Glyph
 
 # A literal space is kept; a gap wider than this (in font sizes) is read as one.
@@ -53,8 +53,9 @@ def is_cjk(char: str) -> bool:
     )
 
 
-@dataclass(slots=True)
-class TextLine:
+class TextLine(msgspec.Struct, gc=False):
+    """A line of text on a page (a msgspec struct, as `page.Glyph`: a page makes a hundred)."""
+
     text: str
     x0: float
     x1: float
@@ -119,12 +120,18 @@ def _make_line(band: list[Glyph], page: int) -> TextLine | None:
         space = text.isspace()
         if not space:
             if not previous_space:
-                gap, size = char.x0 - previous.x1, max(char.size, 1.0)
-                # most glyphs touch: the script is looked at only for a gap that could be a space
-                if gap > _GAP_SPACE_LATIN * size and (
-                    gap > _GAP_SPACE_CJK * size or not (is_cjk(text[:1] or " ") or is_cjk(previous.text[-1:] or " "))
-                ):
-                    parts.append(" ")
+                gap = char.x0 - previous.x1
+                # most glyphs touch: only a gap is measured against the size, and the script looked at
+                # only for a gap that could be a space
+                if gap > 0.0:
+                    size = char.size
+                    if size < 1.0:  # as max(size, 1.0)
+                        size = 1.0
+                    if gap > _GAP_SPACE_LATIN * size and (
+                        gap > _GAP_SPACE_CJK * size
+                        or not (is_cjk(text[:1] or " ") or is_cjk(previous.text[-1:] or " "))
+                    ):
+                        parts.append(" ")
             if not visible:
                 x1, top, bottom = char.x1, char.top, char.bottom
             else:  # as max() and min() would
