@@ -122,7 +122,7 @@ def ocr_page(
         result = _recognise(grey, threads)
         height, width = grey.shape
     content = PageContent(number, width * scale, height * scale, rotation=(4 - turns) % 4 * 90)
-    content.segments = ruling_segments(grey, scale)
+    content.segments = _strokes_left_out(ruling_segments(grey, scale), result.boxes, scale)
     content.glyphs = glyphs_of(result, scale, grey, threads)
     return content
 
@@ -317,6 +317,17 @@ def ruling_segments(grey: np.ndarray, scale: float) -> list[Segment]:
                 middle = (x + w / 2) * scale
                 segments.append(Segment(middle, y * scale, middle, (y + h) * scale))
     return segments
+
+
+def _strokes_left_out(segments: list[Segment], boxes: np.ndarray | None, scale: float) -> list[Segment]:
+    """The straight runs that do not lie wholly inside a line of text the detector found: those that do
+    are strokes of a large character (目 in a title draws a little grid), not rules, which run between lines."""
+    if boxes is None or not len(boxes):
+        return segments
+    lines = np.asarray(boxes, dtype=float) * scale  # each a quadrilateral of (x, y) corners
+    left, right = lines[:, :, 0].min(axis=1), lines[:, :, 0].max(axis=1)
+    top, bottom = lines[:, :, 1].min(axis=1), lines[:, :, 1].max(axis=1)
+    return [s for s in segments if not ((left <= s.x0) & (s.x1 <= right) & (top <= s.top) & (s.bottom <= bottom)).any()]
 
 
 def glyphs_of(result, scale: float, grey: np.ndarray | None = None, threads: int = 1) -> list[Glyph]:
