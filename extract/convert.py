@@ -8,7 +8,9 @@ converted as HTML.
 
 soffice converts its files in order, one after the other, so the time limit
 is per file: the clock restarts whenever another .docx appears, and when it
-runs out the file soffice is stuck on is the first one not converted.  That
+runs out the file soffice is stuck on is the first one not converted.  For
+the same reason a .docx is whole once a later one appears: a caller may read
+it then (``ready``), on the other core, while soffice goes on.  That
 one fails; the files after it get a new start.  When soffice dies partway
 (a crash), the file it died on is retried alone and the rest go on as a
 group, so one bad file never costs its neighbours.
@@ -52,7 +54,7 @@ import threading
 import time
 import zipfile
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 
@@ -175,7 +177,11 @@ def _janitor(owner: int, profile: Path) -> None:
 
 
 def convert_to_docx(
-    paths: Iterable[Path], workdir: Path, timeout: float = DEFAULT_TIMEOUT, kinds: dict[Path, str] | None = None
+    paths: Iterable[Path],
+    workdir: Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    kinds: dict[Path, str] | None = None,
+    ready: Callable[[Path, Path], None] | None = None,
 ) -> dict[Path, Path | ReadError]:
     """Convert a group of files with one soffice start.
 
@@ -184,8 +190,10 @@ def convert_to_docx(
     when it converts nothing for ``timeout`` seconds; the file it hung on
     fails and the files after it get a new start.
     ``kinds`` (path → what :func:`extract.sniff.sniff` said, to spare a second
-    look) decides how each file is handed over.  The caller owns ``workdir``
-    and removes it.
+    look) decides how each file is handed over.  ``ready(path, docx)`` is
+    called for each converted file as soon as it is whole, while soffice may
+    still be converting the next ones.  The caller owns ``workdir`` and
+    removes it.
     """
     paths = [Path(p) for p in paths]
     if not paths:
@@ -223,13 +231,18 @@ def convert_to_docx(
         while groups:
             group = groups.popleft()
             outputs = [out_dir / (staged[path].stem + ".docx") for path in group]
-            failure, timed_out = _run_soffice(binary, [staged[path] for path in group], outputs, timeout)
-            left = []
-            for path, converted in zip(group, outputs, strict=True):
-                if converted.is_file() and zipfile.is_zipfile(converted):  # not one cut off mid-write
-                    results[path] = converted
-                else:
-                    left.append(path)
+
+            def whole(count: int, group=group, outputs=outputs) -> None:
+                """The first `count` of the group's outputs are as soffice leaves them."""
+                for path, converted in zip(group[:count], outputs[:count], strict=True):
+                    if path not in results and converted.is_file() and zipfile.is_zipfile(converted):
+                        results[path] = converted  # not one cut off mid-write
+                        if ready is not None:
+                            ready(path, converted)
+
+            failure, timed_out = _run_soffice(binary, [staged[path] for path in group], outputs, timeout, whole)
+            whole(len(group))
+            left = [path for path in group if path not in results]
             if failure is None or len(group) == 1:  # soffice went through them all: these it could not convert
                 for path in left:
                     results[path] = ReadError(
@@ -254,10 +267,13 @@ def _mht_html(path: Path) -> tuple[bytes | None, str | None]:
     return None, None
 
 
-def _run_soffice(binary: str, inputs: list[Path], outputs: list[Path], timeout: float) -> tuple[str | None, bool]:
+def _run_soffice(
+    binary: str, inputs: list[Path], outputs: list[Path], timeout: float, whole: Callable[[int], None]
+) -> tuple[str | None, bool]:
     """Run one soffice: (the failure message for files left unconverted or None, whether it timed out).
 
-    It times out when ``timeout`` seconds pass without another of ``outputs`` appearing.
+    It times out when ``timeout`` seconds pass without another of ``outputs``
+    appearing; ``whole(n)`` is told when the first n of them are finished.
     """
     out_dir, profile = outputs[0].parent, _profile_dir()
     command = [
@@ -287,7 +303,7 @@ def _run_soffice(binary: str, inputs: list[Path], outputs: list[Path], timeout: 
             env={**os.environ, "TMPDIR": str(profile / "tmp")},
         )
         try:
-            if not _wait_converting(process, outputs, timeout):
+            if not _wait_converting(process, outputs, timeout, whole):
                 return f"LibreOffice did not finish converting within {timeout:g} s (killed)", True
         finally:
             _kill_group(process.pid)  # on a timeout soffice and its helpers, else whatever it left running
@@ -302,18 +318,27 @@ def _run_soffice(binary: str, inputs: list[Path], outputs: list[Path], timeout: 
     return None, False
 
 
-def _wait_converting(process: subprocess.Popen, outputs: list[Path], timeout: float) -> bool:
-    """Wait for soffice to exit while it makes progress; False when it converted nothing for timeout seconds."""
-    done, deadline = 0, time.monotonic() + timeout
+def _wait_converting(
+    process: subprocess.Popen, outputs: list[Path], timeout: float, whole: Callable[[int], None]
+) -> bool:
+    """Wait for soffice to exit while it makes progress; False when it converted nothing for timeout seconds.
+    Every output before the last one that has appeared is finished (`whole` is told)."""
+    done, reached, deadline = 0, 0, time.monotonic() + timeout
     while True:
         try:
             process.wait(timeout=max(0.0, min(_POLL, deadline - time.monotonic())))
             return True
         except subprocess.TimeoutExpired:
             pass
-        now_done = sum(map(Path.exists, outputs))
+        appeared = [output.exists() for output in outputs]
+        now_done = sum(appeared)
         if now_done > done:
             done, deadline = now_done, time.monotonic() + timeout
+            last = len(appeared) - 1 - appeared[::-1].index(True)
+            if last > reached:
+                reached = last
+                whole(last)
+                deadline = time.monotonic() + timeout  # reading what is finished is not soffice's time
         elif time.monotonic() >= deadline:
             return False
 

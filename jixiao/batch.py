@@ -408,9 +408,16 @@ def convert_group(jobs: list[Job], out_dir: Path, timeout: float) -> Iterator[di
             with suppress(ReadError, OSError):
                 if conversion_kind(Path(job.input), job.kind):
                     kinds[Path(job.input)] = job.kind
-        converted = convert_to_docx(list(kinds), Path(workdir), timeout, kinds)
+        by_input = {Path(job.input): job for job in jobs}
+        done: dict[Path, dict] = {}
+
+        def ready(path: Path, docx: Path) -> None:  # read while soffice converts the next ones
+            done[path] = convert_one(by_input[path], out_dir, docx)
+
+        converted = convert_to_docx(list(kinds), Path(workdir), timeout, kinds, ready)
         for job in jobs:
-            yield convert_one(job, out_dir, converted.get(Path(job.input)))
+            path = Path(job.input)
+            yield done.pop(path) if path in done else convert_one(job, out_dir, converted.get(path))
 
 
 def work_units(jobs: list[Job], workers: int) -> list[list[Job]]:

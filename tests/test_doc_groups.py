@@ -22,7 +22,8 @@ pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOf
 
 JIXIAO = [sys.executable, "-m", "jixiao.cli"]
 # A stand-in soffice: converts its .rtf arguments in order by copying the seed's .docx; hangs on a file
-# holding HANG, dies of a segfault on one holding CRASH; logs every start.
+# holding HANG, dies of a segfault on one holding CRASH, waits on one holding WAITGO until a file `go` is
+# beside its outputs; logs every start.
 FAKE_SOFFICE = """#!/bin/sh
 echo start >> {log}
 out=""; previous=""
@@ -30,6 +31,7 @@ for arg in "$@"; do [ "$previous" = "--outdir" ] && out="$arg"; previous="$arg";
 for arg in "$@"; do case "$arg" in *.rtf)
   grep -q HANG "$arg" && sleep 300
   grep -q CRASH "$arg" && kill -SEGV $$
+  grep -q WAITGO "$arg" && while [ ! -e "$out/go" ]; do sleep 0.05; done
   name=$(basename "$arg"); cp {docx} "$out/${{name%.rtf}}.docx";;
 esac; done
 """
@@ -109,6 +111,24 @@ def test_a_doc_soffice_crashes_on_is_retried_alone_and_the_rest_convert(tmp_path
     assert isinstance(results[inputs[0]], Path) and isinstance(results[inputs[2]], Path)
     assert isinstance(results[inputs[1]], ReadError) and str(results[inputs[1]]).startswith("LibreOffice failed")
     assert starts(log) == 3  # the group (dies at b), b alone (dies again), then c
+
+
+def test_a_converted_file_is_handed_over_while_soffice_converts_the_next(tmp_path, monkeypatch):
+    """soffice waits on c until the caller has been handed a: only a file handed over mid-run lets it go on
+    (read on the other core while soffice converts the rest, not after it has converted them all)."""
+    fake_soffice(tmp_path, monkeypatch)
+    inputs = [tmp_path / f"{name}.doc" for name in ("a", "b", "c")]
+    for path in inputs:
+        path.write_text(r"{\rtf1 " + ("WAITGO" if path.name == "c.doc" else "fine") + "}")
+    handed = []
+
+    def ready(path: Path, docx: Path) -> None:
+        handed.append(path)
+        (docx.parent / "go").touch()
+
+    results = convert_to_docx(inputs, tmp_path / "work", timeout=10, kinds=dict.fromkeys(inputs, "rtf"), ready=ready)
+    assert all(isinstance(results[path], Path) for path in inputs), results
+    assert handed == inputs  # each once, in order
 
 
 def test_work_units_group_libreoffice_files_evenly_and_leave_the_rest_alone():
