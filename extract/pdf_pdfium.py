@@ -154,7 +154,7 @@ class PdfiumPage:
                     run = runs[key] = self._run(key, fonts)
                 font, scale, size, bold, low_x, low_y, along_x, along_y, h_min_x, h_min_y, h_max_x, h_max_y = run
                 # most runs: an upright page's left-to-right line, whose boxes are the origin shifted
-                level = upright and along_y == 0.0 and along_x > 0.0 and scale >= 0.0
+                level = upright and along_y == 0.0 and along_x > 0.0
                 advances = widths.get(font)
                 if advances is None:
                     advances = widths[font] = {}
@@ -169,7 +169,7 @@ class PdfiumPage:
                 advance = advances[code] = width.value
             advance *= scale
             get_origin(text_page, index, at_x, at_y)
-            if level:  # the general case below with its zero terms left out (the same sums, term by term)
+            if level and advance >= 0.0:  # the general case below without its zero terms (the same sums)
                 left, top = origin_x.value - box_left - low_x, box_top - origin_y.value - low_y
                 append(
                     Glyph(
