@@ -32,8 +32,9 @@ _MAX_RESOLVE = 32  # references to references; pdfminer's own resolve1 follows a
 _MAX_DEPTH = 12  # forms inside forms, fonts inside Type 3 fonts
 _FONT_FILES = ("FontFile", "FontFile2", "FontFile3")
 _MAX_DEFLATE_RATIO = 1032
-# where a stream's data may begin: the keyword (not `endstream`'s tail), then the end of its line
-_STREAM_START = re.compile(rb"(?<!end)stream[ \t\f\0]*(?:\r\n|\r|\n)?")
+# where a stream's data may begin: the keyword, then the end of its line (`endstream`'s tail is left out
+# after the match: a look-behind in the pattern would cost the search its literal prefix, 40 times slower)
+_STREAM_START = re.compile(rb"stream[ \t\f\0]*(?:\r\n|\r|\n)?")
 
 
 class StreamMeter:
@@ -166,6 +167,8 @@ def _all_streams_within(path: Path, budget: int) -> bool:
             return False
         total = 0
         for found in _STREAM_START.finditer(data):
+            if data[max(found.start() - 3, 0) : found.start()] == b"end":
+                continue
             total += _inflated_from(data, found.end(), budget - total)
             if total > budget:
                 return False
