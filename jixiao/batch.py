@@ -561,10 +561,11 @@ def run_batch(
             else:
                 stopped = type(exc)(f"{exc}; {finished}")
         this_run = Rows([rows[f.key] for f in found if f.key in rows])
+        del found, jobs  # what is held per input from here on: the packed rows
         store.rows.update(rows)
-        manifest, recorded = store.manifest(), list(rows.values())
-        # what is held per input from here on, while the tables are built: the packed rows (no dict, no key)
-        del found, jobs, rows, record
+        recorded = list(rows.values())
+        del rows, record  # and while the tables are built, no dict of them, nor their keys
+        manifest = store.manifest()
         store.rows.clear()
         try:
             changed = store.changed(manifest, recorded)
