@@ -570,16 +570,19 @@ def run_batch(
         this_run = Rows([rows[f.key] for f in found if f.key in rows])
         del found, jobs  # what is held per input from here on: the packed rows
         store.rows.update(rows)
+        recorded = list(rows.values())
+        del rows, record  # and while the tables are built, no dict of them, nor their keys
         manifest = store.manifest()
+        store.rows.clear()
         try:
-            changed = store.changed(manifest, rows)
+            changed = store.changed(manifest, recorded)
             if changed or options.duckdb:  # unchanged tables still fill a database given now
                 from jixiao.warehouse import write_manifest, write_warehouse
 
                 write_warehouse(Rows(manifest), out_dir, options.duckdb)
                 if changed:
                     write_manifest(Rows(manifest), out_dir / "manifest")
-                    store.save(manifest, rows)
+                    store.save(manifest, recorded)
         except OSError as exc:
             if exc.errno not in _NO_SPACE:
                 raise BatchError(f"cannot write into {out_dir}: {exc.strerror or exc} ({exc.filename})") from None
@@ -696,7 +699,7 @@ class Store:
         """The manifest of everything OUT holds, packed, in the order of the inputs' names."""
         return sorted(self.rows.values(), key=_manifest_order)
 
-    def changed(self, manifest: list[bytes], rows: dict[str, bytes]) -> bool:
+    def changed(self, manifest: list[bytes], recorded: list[bytes]) -> bool:
         """Whether the manifest (and so perhaps the tables) differ from what OUT holds, or a file is missing."""
         from jixiao.normalize.records import TABLE_COLUMNS
 
@@ -704,17 +707,16 @@ class Store:
         files += [self.out_dir / "tables" / f"{name}.{kind}" for name in TABLE_COLUMNS for kind in ("csv", "parquet")]
         files.append(self.out_dir / STATE_DIR / "tables.json")
         unchecked = any(
-            row["status"] in CONVERTED and state_name(row["path"]) not in self.checked
-            for row in map(unpack, rows.values())
+            row["status"] in CONVERTED and state_name(row["path"]) not in self.checked for row in map(unpack, recorded)
         )
         missing = not all(map(Path.is_file, files)) or not (self.out_dir / "warehouse").is_dir()
         return manifest != self.indexed or unchecked or missing
 
-    def save(self, manifest: list[bytes], rows: dict[str, bytes]) -> None:
-        """The index of the manifest just written: its rows, and the records this run wrote or checked."""
+    def save(self, manifest: list[bytes], recorded: list[bytes]) -> None:
+        """The index of the manifest just written: its rows, and the records this run (`recorded`) wrote or checked."""
         records = _record_stats(self.out_dir)
         checked = {name: stat for name, stat in self.checked.items() if records.get(name) == stat}
-        for row in map(unpack, rows.values()):
+        for row in map(unpack, recorded):
             name = state_name(row["path"])
             if row["status"] in CONVERTED and name in records:
                 checked[name] = records[name]

@@ -41,6 +41,12 @@ from pathlib import Path
 from typing import IO
 
 import msgspec
+
+# Arrow's own allocator (mimalloc) keeps what it freed, and more the more row groups a run reads and writes
+# (15-30 MB at 5,000 reports).  pyarrow's set_memory_pool (below) covers what pyarrow allocates; what Arrow's C++
+# allocates itself (the Parquet reader's and writer's buffers) comes from the allocator this variable names,
+# read once, when pyarrow loads.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
@@ -52,9 +58,11 @@ from jixiao.pipeline import READER_VERSION
 from jixiao.writers import CSV_ENCODING, TEMP_SUFFIX, atomic_path, atomic_write, make_public, sync
 
 FLUSH_ROWS = 10_000  # rows of all tables held before the biggest is written out (bounds memory)
-# pyarrow's default allocator (mimalloc) keeps what it freed: 50-70 MB more resident at the table build's peak.
+# pyarrow's default allocator (mimalloc) keeps what it freed: 50-70 MB more resident at the table build's peak
+# (the variable above chooses it too, unless pyarrow was loaded before).
 pa.set_memory_pool(pa.system_memory_pool())
-_WRITER_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]  # how the tables are written
+# the reading code and how the tables are written (this module): tables.json counts only for the same
+_TABLES_VERSION = f"{READER_VERSION}/{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}"
 
 # DuckDB primary keys.  Key columns cannot be null, so department-scope rows
 # (no project) are stored with project_seq 0 — projects count from 1 — and
@@ -99,59 +107,66 @@ _PANDAS_TYPES = {
 
 def write_warehouse(manifest: Rows, out_dir: Path, duckdb_path: Path | None = None) -> None:
     """Tables of every report the manifest's rows list as converted, each report_id once (its first path)."""
-    seen: set = set()
-    outputs = []
-    for row in manifest:
-        if row.get("status") in CONVERTED and row.get("output") and row.get("report_id") not in seen:
-            seen.add(row.get("report_id"))
-            outputs.append(row["output"])
     index_path = out_dir / STATE_DIR / "tables.json"
-    built, new, index = _tables_plan(out_dir, outputs, index_path)
+    built, current = _tables_plan(out_dir, _report_outputs(manifest), index_path)
+    new = [output for output in current if output not in (built or ())]
     tables, warehouse = out_dir / "tables", out_dir / "warehouse"
     held = None
     if built is None or new:
         if built is not None:  # rows are appended: the dataset may take only them
             held = {name: pq.ParquetFile(tables / f"{name}.parquet").metadata.num_rows for name in TABLE_COLUMNS}
-        write_tables([out_dir / output for output in new], tables, append=built is not None)
+        write_tables((out_dir / output for output in new), tables, append=built is not None)
         index_path.unlink(missing_ok=True)  # the partitioned dataset is stale until it is written below
     if built is None or new or not warehouse.is_dir():
         if not (held and warehouse.is_dir() and append_partitioned(tables, warehouse, held)):
             write_partitioned(tables, warehouse)
-        atomic_write(index_path, lambda temp: temp.write_text(json.dumps(index)))
+        atomic_write(index_path, lambda temp: _write_index(temp, [*(built or ()), *new], current))
     if duckdb_path:
         write_duckdb(out_dir / "tables", manifest, Path(duckdb_path))
 
 
-def _tables_plan(out_dir: Path, outputs: list[str], index_path: Path) -> tuple[list[str] | None, list[str], dict]:
-    """(the reports the tables hold and may keep, or None to rebuild; the reports to add; the index after).
+def _report_outputs(manifest: Rows) -> Iterator[str]:
+    """The JSON of each report the tables hold, in the manifest's order: converted, each report_id once."""
+    seen = set()
+    for row in manifest:
+        if row.get("status") in CONVERTED and row.get("output") and row.get("report_id") not in seen:
+            seen.add(row.get("report_id"))
+            yield row["output"]
+
+
+def _tables_plan(
+    out_dir: Path, outputs: Iterable[str], index_path: Path
+) -> tuple[dict[str, tuple[int, int]] | None, dict[str, tuple[int, int]]]:
+    """(the reports the tables hold and may keep, or None to rebuild; every report's JSON's (size, mtime)).
 
     The index lists each report's JSON as (path, size, mtime) in table order,
     with the reading code and this module's digest: rows are appended only
     onto tables made by the same code from JSON that has not changed since.
     """
-    version = f"{READER_VERSION}/{_WRITER_DIGEST}"
     current = {}
     for output in outputs:
-        stat = (out_dir / output).stat()
-        current[output] = [stat.st_size, stat.st_mtime_ns]
+        stat = os.stat(os.path.join(out_dir, output))
+        current[output] = (stat.st_size, stat.st_mtime_ns)
     try:
         index = json.loads(index_path.read_text(encoding="utf-8"))
-        built = {output: stat for output, *stat in index["reports"]} if index["version"] == version else None
+        built = (
+            {output: tuple(stat) for output, *stat in index["reports"]} if index["version"] == _TABLES_VERSION else None
+        )
     except (OSError, ValueError, KeyError, TypeError):
         built = None
     tables = [out_dir / "tables" / f"{name}.{kind}" for name in TABLE_COLUMNS for kind in ("csv", "parquet")]
     if built is None or any(current.get(o) != stat for o, stat in built.items()) or not all(map(Path.is_file, tables)):
         built = None  # a report removed or rewritten, or tables missing: rebuild, in the manifest's order
-    kept = list(built or [])
-    new = [output for output in current if output not in (built or {})]
-    return (
-        (kept if built is not None else None),
-        new,
-        {
-            "version": version,
-            "reports": [[output, *current[output]] for output in kept + new],
-        },
-    )
+    return built, current
+
+
+def _write_index(temp: Path, outputs: list[str], stats: dict[str, tuple[int, int]]) -> None:
+    """OUT/.state/tables.json, report by report (json.dumps' layout): not built whole in memory."""
+    with open(temp, "w", encoding="utf-8") as handle:
+        handle.write(f'{{"version": {json.dumps(_TABLES_VERSION)}, "reports": [')
+        for number, output in enumerate(outputs):
+            handle.write(", " * bool(number) + json.dumps([output, *stats[output]]))
+        handle.write("]}")
 
 
 def table_schema(name: str) -> pa.Schema:
@@ -209,7 +224,10 @@ def arrow_table(rows: list[dict], columns: dict[str, str], schema: pa.Schema) ->
     read_as = pa.schema([pa.field(f.name, _ENTRIES) if f.name in maps else f for f in schema])
     data = b"\n".join(map(_encode, rows))
     options = pa_json.ParseOptions(explicit_schema=read_as, unexpected_field_behavior="error")
-    table = pa_json.read_json(pa.BufferReader(data), parse_options=options).combine_chunks()
+    # one thread: at most FLUSH_ROWS rows, and each thread of the reader's pool allocates in a glibc arena of its
+    # own, which keeps what it freed more the more flushes a run makes (+5 MB at 5,000 reports)
+    read = pa_json.ReadOptions(use_threads=False)
+    table = pa_json.read_json(pa.BufferReader(data), read_options=read, parse_options=options).combine_chunks()
     for column in maps:
         entries = table.column(column).chunk(0)
         flat = entries.flatten()
@@ -272,7 +290,7 @@ def _chunks(rows: Iterable[dict]) -> Iterator[list[dict]]:
         yield chunk
 
 
-def write_tables(report_files: list[Path], tables_dir: Path, append: bool = False) -> None:
+def write_tables(report_files: Iterable[Path], tables_dir: Path, append: bool = False) -> None:
     """tables_dir/<name>.csv and .parquet for every table, report by report; append: after the rows they hold."""
     schemas = {name: table_schema(name) for name in TABLE_COLUMNS}
     held: dict[str, list[dict]] = {name: [] for name in TABLE_COLUMNS}
@@ -406,9 +424,9 @@ def append_partitioned(tables_dir: Path, warehouse_dir: Path, held: dict[str, in
 
 def _row_groups(source: pq.ParquetFile) -> Iterator[pa.RecordBatch]:
     """The file's rows, a row group at a time (iter_batches reads ahead across row groups: its memory grows with
-    the file)."""
+    the file), each decoded on this thread (as the JSON reader: a thread's glibc arena keeps what it freed)."""
     for group in range(source.num_row_groups):
-        yield from source.read_row_group(group).to_batches()
+        yield from source.read_row_group(group, use_threads=False).to_batches()
 
 
 def _part(year: pa.Scalar) -> str:
