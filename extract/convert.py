@@ -8,12 +8,12 @@ converted as HTML.
 
 soffice converts its files in order, one after the other, so the time limit
 is per file: the clock restarts whenever another .docx appears, and when it
-runs out the file soffice is stuck on is the first one not converted.  For
-the same reason a .docx is whole once a later one appears: a caller may read
-it then (``ready``), on the other core, while soffice goes on.  That
+runs out the file soffice is stuck on is the first one not converted.  That
 one fails; the files after it get a new start.  When soffice dies partway
 (a crash), the file it died on is retried alone and the rest go on as a
-group, so one bad file never costs its neighbours.
+group, so one bad file never costs its neighbours.  As the files go in
+order, a .docx is whole once a later one appears: a caller may read it then
+(``ready``), on the other core, while soffice goes on.
 
 Each worker process has its own LibreOffice profile (two soffice processes
 sharing a profile hand their work to each other or wait on its lock).  Inputs
