@@ -24,7 +24,7 @@ from functools import cached_property
 
 from jixiao.extract.page import Glyph, Segment
 from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
-from pdfplumber.utils import filter_edges
+from pdfplumber.utils import filter_edges, obj_to_bbox
 
 _EDGE_TOLERANCE = 2.0  # points: edges closer than this are the same grid line
 _MIN_RULE = 30.0  # points: a shorter horizontal line is an underline or a tick, not a table rule
@@ -104,11 +104,16 @@ def _edge(segment: Segment) -> dict | None:
 
 def _grid_tables(edges: list[dict]) -> list[FoundTable]:
     """pdfplumber's `TableFinder` with its default settings, on these edges."""
+    return [FoundTable(cells) for cells in cells_to_tables(smallest_cells(grid_intersections(edges)))]
+
+
+def grid_intersections(edges: list[dict]) -> dict:
+    """The points where the edges, snapped and joined, cross: pdfplumber's intersections, whose cells
+    `smallest_cells` finds."""
     vertical = filter_edges(edges, "v", min_length=1)
     horizontal = filter_edges(edges, "h", min_length=1)
     merged = merge_edges(vertical + horizontal, _SNAP, _SNAP, _JOIN, _JOIN)
-    intersections = edges_to_intersections(filter_edges(merged, min_length=_MIN_EDGE), _INTERSECTION, _INTERSECTION)
-    return [FoundTable(cells) for cells in cells_to_tables(smallest_cells(intersections))]
+    return edges_to_intersections(filter_edges(merged, min_length=_MIN_EDGE), _INTERSECTION, _INTERSECTION)
 
 
 def smallest_cells(intersections: dict) -> list[Box]:
@@ -120,8 +125,8 @@ def smallest_cells(intersections: dict) -> list[Box]:
     when they share an edge of their column or row.
     """
     points = sorted(intersections)
-    vertical = {point: {_bbox(edge) for edge in found["v"]} for point, found in intersections.items()}
-    horizontal = {point: {_bbox(edge) for edge in found["h"]} for point, found in intersections.items()}
+    vertical = {point: set(map(obj_to_bbox, found["v"])) for point, found in intersections.items()}
+    horizontal = {point: set(map(obj_to_bbox, found["h"])) for point, found in intersections.items()}
     rows: dict[float, list[tuple[float, float]]] = {}
     for point in points:
         rows.setdefault(point[1], []).append(point)
@@ -157,10 +162,6 @@ def _smallest_cell(point, below: list, right: list, intersections: dict, connect
             if corner in intersections and connects(corner, right_point) and connects(corner, below_point):
                 return (point[0], point[1], corner[0], corner[1])
     return None
-
-
-def _bbox(edge: dict) -> Box:
-    return (edge["x0"], edge["top"], edge["x1"], edge["bottom"])
 
 
 def _largest(tables: list[FoundTable]) -> FoundTable | None:

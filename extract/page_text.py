@@ -124,9 +124,7 @@ def _make_line(band: list[Glyph], page: int) -> TextLine | None:
                 # most glyphs touch: only a gap is measured against the size, and the script looked at
                 # only for a gap that could be a space
                 if gap > 0.0:
-                    size = char.size
-                    if size < 1.0:  # as max(size, 1.0)
-                        size = 1.0
+                    size = max(char.size, 1.0)
                     if gap > _GAP_SPACE_LATIN * size and (
                         gap > _GAP_SPACE_CJK * size
                         or not (is_cjk(text[:1] or " ") or is_cjk(previous.text[-1:] or " "))

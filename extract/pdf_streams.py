@@ -179,9 +179,9 @@ def _all_streams_within(path: Path, budget: int) -> bool:
     return True
 
 
-def _inflated_from(data: mmap.mmap, start: int, limit: int) -> int:
-    """What deflate data from `start` inflates to, read from the file a piece at a time and counted in
-    steps, up to just past `limit`; 0 where no deflate data begins."""
+def _inflated_from(data: bytes | mmap.mmap, start: int, limit: int) -> int:
+    """What deflate data from `start` inflates to, fed a piece at a time (a mapped file is not read
+    whole) and counted in steps, up to just past `limit`; 0 where no deflate data begins."""
     inflater = zlib.decompressobj()
     total, position = 0, start
     try:
@@ -200,15 +200,7 @@ def _inflated_size(raw: bytes, filters: list[str], limit: int) -> int:
     """The size deflate would give, counted in steps and stopped just past `limit`; raw size for other filters."""
     if not filters or filters[0] not in ("FlateDecode", "Fl"):
         return len(raw)
-    inflater = zlib.decompressobj()
-    total, pending = 0, raw
-    try:
-        while pending and total <= limit:
-            total += len(inflater.decompress(pending, _STEP))
-            pending = inflater.unconsumed_tail
-    except zlib.error:
-        pass  # a damaged stream: pdfium reads what inflates, which is what was counted
-    return total
+    return _inflated_from(raw, 0, limit)
 
 
 def _resolve(value):

@@ -8,19 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jixiao.extract.page import Segment
-from jixiao.extract.page_grid import _edge, smallest_cells
+from jixiao.extract.page_grid import _edge, grid_intersections, smallest_cells
 from jixiao.extract.pdf_pdfium import PdfiumPage
-from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
-from pdfplumber.utils import filter_edges
+from pdfplumber.table import intersections_to_cells
 
 from tests.conftest import SAMPLES, SEED
 
 
 def intersections_of(segments: list[Segment]) -> dict:
-    """The intersections the table finder searches, as `page_grid._grid_tables` builds them."""
-    edges = [edge for segment in segments if (edge := _edge(segment)) is not None]
-    merged = merge_edges(filter_edges(edges, "v", min_length=1) + filter_edges(edges, "h", min_length=1), 3, 3, 3, 3)
-    return edges_to_intersections(filter_edges(merged, min_length=3), 3, 3)
+    return grid_intersections([edge for segment in segments if (edge := _edge(segment)) is not None])
 
 
 def report_pages():
